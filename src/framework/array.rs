@@ -1,0 +1,417 @@
+//! Array descriptors: the C struct, its validated internal form, and the safe
+//! borrowing views of the Rust API.
+
+use crate::dtype::{DType, Element};
+use crate::error::{fail, shape_str, ErrorKind, Result};
+use std::marker::PhantomData;
+
+/// Largest number of dimensions an array may have.
+pub const NUMKERN_MAX_NDIM: usize = 8;
+pub(crate) const MAX_NDIM: usize = NUMKERN_MAX_NDIM;
+
+/// An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
+/// elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
+/// `data` is the address of element `[0,0,...,0]`; only the first `ndim`
+/// entries of `shape` and `strides` are read.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+#[allow(non_camel_case_types)]
+pub struct numkern_array {
+    /// Address of element [0,0,...,0]; may be null only when the array has no elements.
+    pub data: *mut std::ffi::c_void,
+    /// One of NUMKERN_F32, NUMKERN_F64, NUMKERN_I32, NUMKERN_I64, NUMKERN_U8.
+    pub dtype: i32,
+    /// Number of dimensions, 0 ..= NUMKERN_MAX_NDIM; 0 is a scalar.
+    pub ndim: i32,
+    /// Extent of each dimension, each >= 0.
+    pub shape: [i64; NUMKERN_MAX_NDIM],
+    /// Step between neighbouring elements of each dimension, in elements.
+    pub strides: [i64; NUMKERN_MAX_NDIM],
+}
+
+/// A validated, dtype-erased array: what the framework works on. Every element
+/// offset `sum(i_k * strides[k])` fits in `isize` bytes from `data`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawArray {
+    pub data: *mut u8,
+    pub dtype: DType,
+    pub ndim: usize,
+    pub shape: [usize; MAX_NDIM],
+    pub strides: [isize; MAX_NDIM],
+}
+
+// SAFETY: RawArray is plain metadata; whoever dereferences `data` answers for it.
+unsafe impl Send for RawArray {}
+unsafe impl Sync for RawArray {}
+
+impl RawArray {
+    pub fn shape(&self) -> &[usize] {
+        &self.shape[..self.ndim]
+    }
+    pub fn strides(&self) -> &[isize] {
+        &self.strides[..self.ndim]
+    }
+    /// Number of elements (validated not to overflow).
+    pub fn size(&self) -> usize {
+        self.shape().iter().product()
+    }
+    /// Smallest and largest element offset reached (0, 0 for empty arrays).
+    pub fn offset_range(&self) -> (isize, isize) {
+        let (mut lo, mut hi) = (0isize, 0isize);
+        if self.size() == 0 {
+            return (0, 0);
+        }
+        for k in 0..self.ndim {
+            let span = (self.shape[k] as isize - 1) * self.strides[k];
+            if span < 0 {
+                lo += span;
+            } else {
+                hi += span;
+            }
+        }
+        (lo, hi)
+    }
+    /// The address range [start, end) of bytes this array touches.
+    pub fn byte_range(&self) -> (usize, usize) {
+        if self.size() == 0 {
+            return (self.data as usize, self.data as usize);
+        }
+        let (lo, hi) = self.offset_range();
+        let es = self.dtype.size() as isize;
+        let base = self.data as isize;
+        ((base + lo * es) as usize, (base + hi * es + es) as usize)
+    }
+    /// C-contiguous strides for `shape`.
+    pub fn contiguous_strides(shape: &[usize]) -> [isize; MAX_NDIM] {
+        let mut strides = [0isize; MAX_NDIM];
+        let mut step = 1isize;
+        for k in (0..shape.len()).rev() {
+            strides[k] = step;
+            step = step.wrapping_mul(shape[k].max(1) as isize);
+        }
+        strides
+    }
+    pub fn is_c_contiguous(&self) -> bool {
+        let want = Self::contiguous_strides(self.shape());
+        (0..self.ndim).all(|k| self.shape[k] <= 1 || self.strides[k] == want[k])
+    }
+
+    /// Builds and validates an array from its parts (the one validation path).
+    pub fn new(data: *mut u8, dtype: DType, shape: &[usize], strides: &[isize], arg: &str) -> Result<RawArray> {
+        if shape.len() > MAX_NDIM || strides.len() != shape.len() {
+            return fail(
+                ErrorKind::BadDescriptor,
+                format!("argument `{arg}`: ndim {} is out of range 0..={MAX_NDIM}", shape.len()),
+            );
+        }
+        let mut raw = RawArray { data, dtype, ndim: shape.len(), shape: [0; MAX_NDIM], strides: [0; MAX_NDIM] };
+        raw.shape[..shape.len()].copy_from_slice(shape);
+        raw.strides[..shape.len()].copy_from_slice(strides);
+        raw.validate(arg)?;
+        Ok(raw)
+    }
+
+    /// Checks sizes and every reachable byte offset for overflow, and null data.
+    fn validate(&self, arg: &str) -> Result<()> {
+        let bad = |what: String| fail(ErrorKind::BadDescriptor, format!("argument `{arg}`: {what}"));
+        let mut size: i64 = 1;
+        for &d in self.shape() {
+            if d > i64::MAX as usize {
+                return bad(format!("extent {d} overflows int64"));
+            }
+            size = match size.checked_mul(d as i64) {
+                Some(s) => s,
+                None => return bad(format!("size of shape {} overflows int64", shape_str(self.shape()))),
+            };
+        }
+        if size == 0 {
+            return Ok(());
+        }
+        if self.data.is_null() {
+            return fail(
+                ErrorKind::NullPointer,
+                format!("argument `{arg}`: data is null but the array has {size} elements"),
+            );
+        }
+        let es = self.dtype.size() as i64;
+        let (mut lo, mut hi) = (0i64, 0i64);
+        for k in 0..self.ndim {
+            let span = (self.shape[k] as i64 - 1).checked_mul(self.strides[k] as i64);
+            let span = match span {
+                Some(s) => s,
+                None => return bad(format!("offset along axis {k} overflows int64")),
+            };
+            let sum = if span < 0 { lo.checked_add(span) } else { hi.checked_add(span) };
+            match sum {
+                Some(v) if span < 0 => lo = v,
+                Some(v) => hi = v,
+                None => return bad("element offsets overflow int64".to_string()),
+            }
+        }
+        let lo_bytes = lo.checked_mul(es);
+        let hi_bytes = hi.checked_mul(es).and_then(|h| h.checked_add(es));
+        let (lo_bytes, hi_bytes) = match (lo_bytes, hi_bytes) {
+            (Some(l), Some(h)) => (l, h),
+            _ => return bad("byte offsets overflow int64".to_string()),
+        };
+        let base = self.data as usize as i128;
+        let (start, end) = (base + lo_bytes as i128, base + hi_bytes as i128);
+        if start < 0 || end > isize::MAX as i128 {
+            return bad("element addresses wrap around the address space".to_string());
+        }
+        Ok(())
+    }
+
+    /// Converts and validates a C descriptor.
+    ///
+    /// # Safety
+    /// `desc` must be null or point to a readable `numkern_array`.
+    pub unsafe fn from_desc(desc: *const numkern_array, arg: &str) -> Result<RawArray> {
+        if desc.is_null() {
+            return fail(ErrorKind::NullPointer, format!("argument `{arg}` is a null pointer"));
+        }
+        let d = &*desc;
+        if d.ndim < 0 || d.ndim as usize > MAX_NDIM {
+            return fail(
+                ErrorKind::BadDescriptor,
+                format!("argument `{arg}`: ndim {} is out of range 0..={MAX_NDIM}", d.ndim),
+            );
+        }
+        let dtype = DType::from_code(d.dtype).map_err(|mut e| {
+            e.message = format!("argument `{arg}`: {}", e.message);
+            e
+        })?;
+        let ndim = d.ndim as usize;
+        let mut shape = [0usize; MAX_NDIM];
+        let mut strides = [0isize; MAX_NDIM];
+        for k in 0..ndim {
+            if d.shape[k] < 0 {
+                return fail(
+                    ErrorKind::BadDescriptor,
+                    format!("argument `{arg}`: negative dimensions are not allowed (shape[{k}] = {})", d.shape[k]),
+                );
+            }
+            shape[k] = d.shape[k] as usize;
+            strides[k] = isize::try_from(d.strides[k]).map_err(|_| {
+                crate::error::Error::new(ErrorKind::BadDescriptor, format!("argument `{arg}`: stride overflows"))
+            })?;
+        }
+        RawArray::new(d.data as *mut u8, dtype, &shape[..ndim], &strides[..ndim], arg)
+    }
+
+    /// The C descriptor of this array.
+    pub fn to_desc(&self) -> numkern_array {
+        let mut d = numkern_array {
+            data: self.data as *mut std::ffi::c_void,
+            dtype: self.dtype.code(),
+            ndim: self.ndim as i32,
+            shape: [0; MAX_NDIM],
+            strides: [0; MAX_NDIM],
+        };
+        for k in 0..self.ndim {
+            d.shape[k] = self.shape[k] as i64;
+            d.strides[k] = self.strides[k] as i64;
+        }
+        d
+    }
+
+    /// Checks that this array can be written as an output: no element is
+    /// reached twice. Sufficient test: sorted by |stride|, each stride steps
+    /// past everything the smaller ones span.
+    pub fn check_writable(&self, arg: &str) -> Result<()> {
+        let mut dims: Vec<(usize, usize)> = (0..self.ndim)
+            .filter(|&k| self.shape[k] > 1)
+            .map(|k| (self.strides[k].unsigned_abs(), self.shape[k]))
+            .collect();
+        dims.sort_unstable();
+        let mut span = 0usize;
+        for (stride, extent) in dims {
+            if stride <= span {
+                return fail(
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "argument `{arg}`: output with shape {} and strides {:?} would write one element twice",
+                        shape_str(self.shape()),
+                        self.strides()
+                    ),
+                );
+            }
+            span += stride * (extent - 1);
+        }
+        Ok(())
+    }
+}
+
+fn check_dtype<T: Element>(raw: &RawArray, arg: &str) -> Result<()> {
+    if raw.dtype != T::DTYPE {
+        return fail(ErrorKind::Dtype, format!("argument `{arg}`: expected {}, got {}", T::DTYPE.name(), raw.dtype.name()));
+    }
+    Ok(())
+}
+
+/// Checks that every offset the strided layout reaches lies inside `len` elements.
+fn check_in_slice(len: usize, offset: usize, shape: &[usize], strides: &[isize]) -> Result<()> {
+    if shape.contains(&0) {
+        return Ok(());
+    }
+    let (mut lo, mut hi) = (offset as i128, offset as i128);
+    for (&n, &s) in shape.iter().zip(strides) {
+        let span = (n as i128 - 1) * s as i128;
+        if span < 0 {
+            lo += span
+        } else {
+            hi += span
+        }
+    }
+    if lo < 0 || hi >= len as i128 {
+        return fail(
+            ErrorKind::BadDescriptor,
+            format!("view with offset {offset}, shape {} and strides {strides:?} reaches outside a slice of {len} elements", shape_str(shape)),
+        );
+    }
+    Ok(())
+}
+
+macro_rules! view_common {
+    ($View:ident) => {
+        impl<'a, T: Element> $View<'a, T> {
+            pub fn raw(&self) -> &RawArray {
+                &self.raw
+            }
+            pub fn shape(&self) -> &[usize] {
+                self.raw.shape()
+            }
+            pub fn strides(&self) -> &[isize] {
+                self.raw.strides()
+            }
+            pub fn ndim(&self) -> usize {
+                self.raw.ndim
+            }
+            pub fn size(&self) -> usize {
+                self.raw.size()
+            }
+            /// Wraps a raw array.
+            ///
+            /// # Safety
+            /// Every element the raw array describes must be valid for the
+            /// view's lifetime with the aliasing its kind implies.
+            pub unsafe fn from_raw(raw: RawArray) -> Result<Self> {
+                check_dtype::<T>(&raw, "array")?;
+                Ok($View { raw, _life: PhantomData })
+            }
+            /// The element at a multi-index (bounds-checked).
+            pub fn get(&self, index: &[usize]) -> Option<T> {
+                if index.len() != self.raw.ndim || index.iter().zip(self.shape()).any(|(i, n)| i >= n) {
+                    return None;
+                }
+                let off: isize = index.iter().zip(self.strides()).map(|(&i, &s)| i as isize * s).sum();
+                // SAFETY: validated in bounds at construction.
+                Some(unsafe { *(self.raw.data as *const T).offset(off) })
+            }
+            /// All elements in C order.
+            pub fn to_vec(&self) -> Vec<T> {
+                let mut out = Vec::with_capacity(self.size());
+                let shape = self.shape().to_vec();
+                let mut idx = vec![0usize; shape.len()];
+                for _ in 0..self.size() {
+                    out.push(self.get(&idx).expect("index in range"));
+                    for k in (0..shape.len()).rev() {
+                        idx[k] += 1;
+                        if idx[k] < shape[k] {
+                            break;
+                        }
+                        idx[k] = 0;
+                    }
+                }
+                out
+            }
+        }
+    };
+}
+
+/// A read-only N-d view borrowing a slice.
+#[derive(Clone, Copy, Debug)]
+pub struct ArrayView<'a, T: Element> {
+    raw: RawArray,
+    _life: PhantomData<&'a [T]>,
+}
+
+/// A writable N-d view borrowing a mutable slice. Its elements are distinct.
+#[derive(Debug)]
+pub struct ArrayViewMut<'a, T: Element> {
+    raw: RawArray,
+    _life: PhantomData<&'a mut [T]>,
+}
+
+view_common!(ArrayView);
+view_common!(ArrayViewMut);
+
+impl<'a, T: Element> ArrayView<'a, T> {
+    /// A C-contiguous view of `data` with `shape`; `data.len()` must equal the size.
+    pub fn from_slice(data: &'a [T], shape: &[usize]) -> Result<Self> {
+        let strides = RawArray::contiguous_strides(shape);
+        let size: usize = shape.iter().product();
+        if size != data.len() {
+            return fail(
+                ErrorKind::ShapeMismatch,
+                format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
+            );
+        }
+        Self::from_slice_strided(data, 0, shape, &strides[..shape.len().min(MAX_NDIM)])
+    }
+    /// A general strided view: element `i` lives at `data[offset + sum(i_k * strides[k])]`.
+    pub fn from_slice_strided(data: &'a [T], offset: usize, shape: &[usize], strides: &[isize]) -> Result<Self> {
+        if shape.len() != strides.len() || shape.len() > MAX_NDIM {
+            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
+        }
+        check_in_slice(data.len(), offset, shape, strides)?;
+        let base = if shape.contains(&0) { data.as_ptr() } else { data[offset..].as_ptr() };
+        let raw = RawArray::new(base as *mut u8, T::DTYPE, shape, strides, "data")?;
+        Ok(ArrayView { raw, _life: PhantomData })
+    }
+    /// A 0-d view of one value.
+    pub fn scalar(value: &'a T) -> Self {
+        let raw = RawArray::new(value as *const T as *mut u8, T::DTYPE, &[], &[], "scalar").expect("0-d view is valid");
+        ArrayView { raw, _life: PhantomData }
+    }
+    /// Replaces the metadata by a derived view (see `framework::views`).
+    pub fn map_raw(&self, f: impl FnOnce(&RawArray) -> Result<RawArray>) -> Result<ArrayView<'a, T>> {
+        let raw = f(&self.raw)?;
+        Ok(ArrayView { raw, _life: PhantomData })
+    }
+}
+
+impl<'a, T: Element> ArrayViewMut<'a, T> {
+    /// A C-contiguous writable view of `data` with `shape`.
+    pub fn from_slice(data: &'a mut [T], shape: &[usize]) -> Result<Self> {
+        let strides = RawArray::contiguous_strides(shape);
+        let size: usize = shape.iter().product();
+        if size != data.len() {
+            return fail(
+                ErrorKind::ShapeMismatch,
+                format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
+            );
+        }
+        Self::from_slice_strided(data, 0, shape, &strides[..shape.len().min(MAX_NDIM)])
+    }
+    /// A general strided writable view; its elements must be distinct.
+    pub fn from_slice_strided(data: &'a mut [T], offset: usize, shape: &[usize], strides: &[isize]) -> Result<Self> {
+        let view = ArrayView::from_slice_strided(data, offset, shape, strides)?;
+        view.raw.check_writable("data")?;
+        Ok(ArrayViewMut { raw: view.raw, _life: PhantomData })
+    }
+    /// A read-only view of the same elements.
+    pub fn view(&self) -> ArrayView<'_, T> {
+        ArrayView { raw: self.raw, _life: PhantomData }
+    }
+    /// Reborrows as a shorter-lived writable view.
+    pub fn reborrow(&mut self) -> ArrayViewMut<'_, T> {
+        ArrayViewMut { raw: self.raw, _life: PhantomData }
+    }
+    /// Replaces the metadata by a derived view; the result must stay writable.
+    pub fn map_raw(self, f: impl FnOnce(&RawArray) -> Result<RawArray>) -> Result<ArrayViewMut<'a, T>> {
+        let raw = f(&self.raw)?;
+        raw.check_writable("view")?;
+        Ok(ArrayViewMut { raw, _life: PhantomData })
+    }
+}

@@ -1,0 +1,150 @@
+//! Dimension coalescing and chunked strided iteration over several operands.
+//!
+//! Operand 0 is the output; the others are inputs already broadcast to its
+//! shape. Because elementwise work may visit elements in any order, we may
+//! flip, reorder and merge dimensions freely, as long as every operand sees
+//! the same transformation.
+
+use super::array::{RawArray, MAX_NDIM};
+use std::ops::Range;
+
+/// At most this many operands share one loop (where: out, mask, a, b).
+pub const MAX_OPERANDS: usize = 4;
+
+/// A coalesced iteration space: `shape` in C order (last = innermost) and,
+/// per operand, a base pointer and strides in elements.
+#[derive(Clone, Copy, Debug)]
+pub struct Loop<const K: usize> {
+    pub ndim: usize,
+    pub shape: [usize; MAX_NDIM],
+    pub strides: [[isize; MAX_NDIM]; K],
+    pub bases: [*mut u8; K],
+    pub elem_size: [usize; K],
+}
+
+// SAFETY: plain metadata; the caller of `for_each_run` answers for the memory.
+unsafe impl<const K: usize> Send for Loop<K> {}
+unsafe impl<const K: usize> Sync for Loop<K> {}
+
+impl<const K: usize> Loop<K> {
+    /// Builds the coalesced loop. All operands must have the same shape.
+    pub fn new(ops: [&RawArray; K]) -> Self {
+        let out = ops[0];
+        let mut lp = Loop {
+            ndim: 0,
+            shape: [1; MAX_NDIM],
+            strides: [[0; MAX_NDIM]; K],
+            bases: [std::ptr::null_mut(); K],
+            elem_size: [0; K],
+        };
+        for (j, op) in ops.iter().enumerate() {
+            debug_assert_eq!(op.shape(), out.shape());
+            lp.bases[j] = op.data;
+            lp.elem_size[j] = op.dtype.size();
+        }
+        // Keep dims of extent > 1; flip those the output walks backwards.
+        let mut dims: Vec<usize> = (0..out.ndim).filter(|&k| out.shape[k] != 1).collect();
+        for &k in &dims {
+            if out.strides[k] < 0 {
+                let n = out.shape[k] as isize - 1;
+                for (j, op) in ops.iter().enumerate() {
+                    let s = op.strides[k];
+                    lp.bases[j] = lp.bases[j].wrapping_offset(n * s * lp.elem_size[j] as isize);
+                }
+            }
+        }
+        let stride = |j: usize, k: usize| -> isize { if out.strides[k] < 0 { -ops[j].strides[k] } else { ops[j].strides[k] } };
+        // Largest output stride outermost; ties broken by the inputs' strides.
+        dims.sort_by(|&a, &b| {
+            let key = |k: usize| -> Vec<usize> { (0..K).map(|j| stride(j, k).unsigned_abs()).collect() };
+            key(b).cmp(&key(a))
+        });
+        for &k in &dims {
+            let d = lp.ndim;
+            let mergeable = d > 0
+                && (0..K).all(|j| lp.strides[j][d - 1] == stride(j, k) * out.shape[k] as isize);
+            if mergeable {
+                lp.shape[d - 1] *= out.shape[k];
+                for j in 0..K {
+                    lp.strides[j][d - 1] = stride(j, k);
+                }
+            } else {
+                lp.shape[d] = out.shape[k];
+                for j in 0..K {
+                    lp.strides[j][d] = stride(j, k);
+                }
+                lp.ndim += 1;
+            }
+        }
+        if out.size() == 0 {
+            lp.ndim = 1;
+            lp.shape[0] = 0;
+        }
+        lp
+    }
+
+    /// Total number of elements.
+    pub fn size(&self) -> usize {
+        self.shape[..self.ndim].iter().product()
+    }
+    /// Extent of the innermost dimension (1 for a scalar loop).
+    pub fn inner_len(&self) -> usize {
+        if self.ndim == 0 {
+            1
+        } else {
+            self.shape[self.ndim - 1]
+        }
+    }
+
+    /// Calls `f(n, ptrs, inner_strides)` for each run of the linear (C-order)
+    /// element range `range`; runs never cross the innermost dimension.
+    ///
+    /// # Safety
+    /// The loop's operands must be valid for the accesses `f` makes.
+    #[inline]
+    pub unsafe fn for_each_run(&self, range: Range<usize>, mut f: impl FnMut(usize, [*mut u8; K], [isize; K])) {
+        if range.is_empty() {
+            return;
+        }
+        let nd = self.ndim.max(1);
+        let inner = if self.ndim == 0 { 1 } else { self.shape[nd - 1] };
+        let mut inner_strides = [0isize; K];
+        if self.ndim > 0 {
+            for j in 0..K {
+                inner_strides[j] = self.strides[j][nd - 1];
+            }
+        }
+        // Multi-index of range.start.
+        let mut idx = [0usize; MAX_NDIM];
+        let mut rem = range.start;
+        for k in (0..self.ndim).rev() {
+            idx[k] = rem % self.shape[k];
+            rem /= self.shape[k];
+        }
+        let mut pos = range.start;
+        while pos < range.end {
+            let mut ptrs = self.bases;
+            for j in 0..K {
+                let mut off = 0isize;
+                for k in 0..self.ndim {
+                    off += idx[k] as isize * self.strides[j][k];
+                }
+                ptrs[j] = ptrs[j].wrapping_offset(off * self.elem_size[j] as isize);
+            }
+            let start_inner = if self.ndim == 0 { 0 } else { idx[nd - 1] };
+            let n = (inner - start_inner).min(range.end - pos);
+            f(n, ptrs, inner_strides);
+            pos += n;
+            // Advance the multi-index past this run.
+            if self.ndim > 0 {
+                idx[nd - 1] += n;
+                let mut k = nd - 1;
+                while idx[k] >= self.shape[k] && k > 0 {
+                    idx[k] = 0;
+                    k -= 1;
+                    idx[k] += 1;
+                }
+            }
+        }
+    }
+}

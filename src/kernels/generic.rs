@@ -1,0 +1,315 @@
+//! The microkernel loops, generic over tier, dtype and op. They see one run:
+//! `n` elements per operand at a base pointer with a constant stride (in
+//! elements). All-contiguous runs take the unrolled fast path; any other mix
+//! of strides (0 = broadcast, negative, > 1) goes lane by lane through a small
+//! buffer. Tails use partial loads/stores: nothing outside the run is touched.
+
+use super::ops::{BinaryMap, CompareMap, KernelReal, PredicateMap, UnaryMap};
+use super::UnaryParams;
+use crate::dtype::Real;
+use crate::simd::{low_bits, Simd, SimdFloat};
+
+const MAX_LANES: usize = 16;
+
+/// Loads lanes `i .. i + m` of a strided run (m <= LANES).
+#[inline(always)]
+unsafe fn load_run<V: SimdFloat>(p: *const V::Scalar, stride: isize, i: usize, m: usize) -> V {
+    if stride == 1 {
+        if m == V::LANES {
+            V::load(p.add(i))
+        } else {
+            V::load_partial(p.add(i), m)
+        }
+    } else if stride == 0 {
+        V::splat(*p)
+    } else {
+        let mut buf = [V::Scalar::from_f64(0.0); MAX_LANES];
+        for (j, slot) in buf.iter_mut().enumerate().take(m) {
+            *slot = *p.offset((i + j) as isize * stride);
+        }
+        V::load(buf.as_ptr())
+    }
+}
+
+/// Stores lanes `0 .. m` to positions `i .. i + m` of a strided run.
+#[inline(always)]
+unsafe fn store_run<V: SimdFloat>(v: V, p: *mut V::Scalar, stride: isize, i: usize, m: usize) {
+    if stride == 1 {
+        if m == V::LANES {
+            v.store(p.add(i))
+        } else {
+            v.store_partial(p.add(i), m)
+        }
+    } else {
+        let mut buf = [V::Scalar::from_f64(0.0); MAX_LANES];
+        v.store(buf.as_mut_ptr());
+        for (j, &val) in buf.iter().enumerate().take(m) {
+            *p.offset((i + j) as isize * stride) = val;
+        }
+    }
+}
+
+/// Writes mask lanes `0 .. m` as 0/1 bytes.
+#[inline(always)]
+unsafe fn store_mask_run<V: SimdFloat>(mask: V::Mask, p: *mut u8, stride: isize, i: usize, m: usize) {
+    let bits = V::mask_bits(mask);
+    for j in 0..m {
+        *p.offset((i + j) as isize * stride) = ((bits >> j) & 1) as u8;
+    }
+}
+
+/// Reads u8 lanes `i .. i + m` as a mask (non-zero = true).
+#[inline(always)]
+unsafe fn load_mask_run<V: SimdFloat>(p: *const u8, stride: isize, i: usize, m: usize) -> V::Mask {
+    let mut bits = 0u64;
+    for j in 0..m {
+        bits |= ((*p.offset((i + j) as isize * stride) != 0) as u64) << j;
+    }
+    V::mask_from_bits(bits & low_bits(m))
+}
+
+/// Elements to handle before `p` reaches a 64-byte boundary (long loops only:
+/// AVX-512 loads that split cache lines cost ~2x here).
+#[inline(always)]
+fn peel_to_line<T>(p: *const T, n: usize) -> usize {
+    let size = core::mem::size_of::<T>();
+    let addr = p as usize;
+    if n < 1024 || addr % size != 0 {
+        return 0;
+    }
+    (((64 - addr % 64) % 64) / size).min(n)
+}
+
+/// y = f(x) elementwise.
+#[inline(always)]
+pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
+    n: usize,
+    x: *const T,
+    sx: isize,
+    y: *mut T,
+    sy: isize,
+    p: &UnaryParams,
+) {
+    let a = T::V::splat(T::from_f64(p.a));
+    let b = T::V::splat(T::from_f64(p.b));
+    let f = |v: T::V| O::apply::<S, T>(v, a, b);
+    let l = T::V::LANES;
+    let mut i = 0;
+    if sx == 1 && sy == 1 {
+        let head = peel_to_line(x, n);
+        if head > 0 {
+            f(T::V::load_partial(x, head)).store_partial(y, head);
+            i = head;
+        }
+        while i + 4 * l <= n {
+            let v0 = f(T::V::load(x.add(i)));
+            let v1 = f(T::V::load(x.add(i + l)));
+            let v2 = f(T::V::load(x.add(i + 2 * l)));
+            let v3 = f(T::V::load(x.add(i + 3 * l)));
+            v0.store(y.add(i));
+            v1.store(y.add(i + l));
+            v2.store(y.add(i + 2 * l));
+            v3.store(y.add(i + 3 * l));
+            i += 4 * l;
+        }
+    }
+    while i < n {
+        let m = l.min(n - i);
+        store_run(f(load_run::<T::V>(x, sx, i, m)), y, sy, i, m);
+        i += m;
+    }
+}
+
+/// z = f(x, y) elementwise.
+#[inline(always)]
+pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap>(
+    n: usize,
+    x: *const T,
+    sx: isize,
+    y: *const T,
+    sy: isize,
+    z: *mut T,
+    sz: isize,
+) {
+    let f = |u: T::V, v: T::V| O::apply::<S, T>(u, v);
+    let l = T::V::LANES;
+    let mut i = 0;
+    if sx == 1 && sy == 1 && sz == 1 {
+        let head = peel_to_line(x, n);
+        if head > 0 {
+            f(T::V::load_partial(x, head), T::V::load_partial(y, head)).store_partial(z, head);
+            i = head;
+        }
+        while i + 4 * l <= n {
+            let r0 = f(T::V::load(x.add(i)), T::V::load(y.add(i)));
+            let r1 = f(T::V::load(x.add(i + l)), T::V::load(y.add(i + l)));
+            let r2 = f(T::V::load(x.add(i + 2 * l)), T::V::load(y.add(i + 2 * l)));
+            let r3 = f(T::V::load(x.add(i + 3 * l)), T::V::load(y.add(i + 3 * l)));
+            r0.store(z.add(i));
+            r1.store(z.add(i + l));
+            r2.store(z.add(i + 2 * l));
+            r3.store(z.add(i + 3 * l));
+            i += 4 * l;
+        }
+    } else if sz == 1 && (sx == 0 || sy == 0) && (sx | sy) & !1 == 0 {
+        // One operand is a broadcast scalar, the other contiguous: splat once.
+        let (xs, ys) = (sx == 0, sy == 0);
+        let bx = if xs { T::V::splat(*x) } else { T::V::splat(T::from_f64(0.0)) };
+        let by = if ys { T::V::splat(*y) } else { T::V::splat(T::from_f64(0.0)) };
+        while i + 2 * l <= n {
+            let u0 = if xs { bx } else { T::V::load(x.add(i)) };
+            let v0 = if ys { by } else { T::V::load(y.add(i)) };
+            let u1 = if xs { bx } else { T::V::load(x.add(i + l)) };
+            let v1 = if ys { by } else { T::V::load(y.add(i + l)) };
+            f(u0, v0).store(z.add(i));
+            f(u1, v1).store(z.add(i + l));
+            i += 2 * l;
+        }
+    }
+    while i < n {
+        let m = l.min(n - i);
+        let r = f(load_run::<T::V>(x, sx, i, m), load_run::<T::V>(y, sy, i, m));
+        store_run(r, z, sz, i, m);
+        i += m;
+    }
+}
+
+/// out = (x op y) as 0/1 bytes.
+#[inline(always)]
+pub unsafe fn compare_run<S: Simd, T: KernelReal<S>, O: CompareMap>(
+    n: usize,
+    x: *const T,
+    sx: isize,
+    y: *const T,
+    sy: isize,
+    out: *mut u8,
+    so: isize,
+) {
+    let l = T::V::LANES;
+    let mut i = 0;
+    while i < n {
+        let m = l.min(n - i);
+        let mask = O::apply::<S, T>(load_run::<T::V>(x, sx, i, m), load_run::<T::V>(y, sy, i, m));
+        store_mask_run::<T::V>(mask, out, so, i, m);
+        i += m;
+    }
+}
+
+/// out = pred(x) as 0/1 bytes.
+#[inline(always)]
+pub unsafe fn predicate_run<S: Simd, T: KernelReal<S>, O: PredicateMap>(
+    n: usize,
+    x: *const T,
+    sx: isize,
+    out: *mut u8,
+    so: isize,
+) {
+    let l = T::V::LANES;
+    let mut i = 0;
+    while i < n {
+        let m = l.min(n - i);
+        let mask = O::apply::<S, T>(load_run::<T::V>(x, sx, i, m));
+        store_mask_run::<T::V>(mask, out, so, i, m);
+        i += m;
+    }
+}
+
+/// out = mask ? x : y.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn where_run<S: Simd, T: KernelReal<S>>(
+    n: usize,
+    mask: *const u8,
+    sm: isize,
+    x: *const T,
+    sx: isize,
+    y: *const T,
+    sy: isize,
+    out: *mut T,
+    so: isize,
+) {
+    let l = T::V::LANES;
+    let mut i = 0;
+    while i < n {
+        let m = l.min(n - i);
+        let sel = load_mask_run::<T::V>(mask, sm, i, m);
+        let r = T::V::select(sel, load_run::<T::V>(x, sx, i, m), load_run::<T::V>(y, sy, i, m));
+        store_run(r, out, so, i, m);
+        i += m;
+    }
+}
+
+/// c = f(a, b) for plain scalar element types (u8 logic, casts): simple
+/// loops that the compiler vectorizes for the tier they are compiled in.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn zip_scalar<A: Copy, B: Copy, C: Copy>(
+    n: usize,
+    a: *const A,
+    sa: isize,
+    b: *const B,
+    sb: isize,
+    c: *mut C,
+    sc: isize,
+    f: impl Fn(A, B) -> C,
+) {
+    if sa == 1 && sb == 1 && sc == 1 {
+        for i in 0..n {
+            *c.add(i) = f(*a.add(i), *b.add(i));
+        }
+    } else {
+        for i in 0..n as isize {
+            *c.offset(i * sc) = f(*a.offset(i * sa), *b.offset(i * sb));
+        }
+    }
+}
+
+/// d = cast(s) for one run.
+#[inline(always)]
+pub unsafe fn map_scalar<A: Copy, C: Copy>(n: usize, a: *const A, sa: isize, c: *mut C, sc: isize, f: impl Fn(A) -> C) {
+    if sa == 1 && sc == 1 {
+        for i in 0..n {
+            *c.add(i) = f(*a.add(i));
+        }
+    } else if sa == 0 && sc == 1 {
+        let v = f(*a);
+        for i in 0..n {
+            *c.add(i) = v;
+        }
+    } else {
+        for i in 0..n as isize {
+            *c.offset(i * sc) = f(*a.offset(i * sa));
+        }
+    }
+}
+
+/// A rows x cols tile: dst[r][c] = f(src[r][c]) with general strides. The
+/// framework picks tiles small enough to stay in L1, so a transposing copy
+/// streams whole cache lines from memory on both sides.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn tile_scalar<A: Copy, C: Copy>(
+    rows: usize,
+    cols: usize,
+    src: *const A,
+    s_r: isize,
+    s_c: isize,
+    dst: *mut C,
+    d_r: isize,
+    d_c: isize,
+    f: impl Fn(A) -> C,
+) {
+    for r in 0..rows as isize {
+        let s = src.offset(r * s_r);
+        let d = dst.offset(r * d_r);
+        if d_c == 1 {
+            for c in 0..cols {
+                *d.add(c) = f(*s.offset(c as isize * s_c));
+            }
+        } else {
+            for c in 0..cols as isize {
+                *d.offset(c * d_c) = f(*s.offset(c * s_c));
+            }
+        }
+    }
+}

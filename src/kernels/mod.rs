@@ -1,0 +1,184 @@
+//! Microkernels: per-tier instantiations of the generic run loops, and the
+//! lookup from (tier, dtype, op) to a function pointer. Nothing here knows
+//! about N-d shapes; it sees runs of `n` elements with constant strides.
+
+pub mod generic;
+pub mod ops;
+
+use crate::dispatch::Tier;
+use crate::dtype::DType;
+pub use ops::{BinaryOp, CompareOp, KernelFloat, KernelReal, LogicalOp, PredicateOp, UnaryOp};
+
+/// Parameters of the parameterized unary ops (leaky_relu: a = alpha;
+/// clip: a = lo, b = hi; affine: a = scale, b = shift).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UnaryParams {
+    pub a: f64,
+    pub b: f64,
+}
+
+pub type UnaryFn<T> = unsafe fn(usize, *const T, isize, *mut T, isize, &UnaryParams);
+pub type BinaryFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut T, isize);
+pub type CompareFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut u8, isize);
+pub type PredicateFn<T> = unsafe fn(usize, *const T, isize, *mut u8, isize);
+pub type WhereFn<T> = unsafe fn(usize, *const u8, isize, *const T, isize, *const T, isize, *mut T, isize);
+/// Byte-level (dtype-erased) run kernels for casts and logic.
+pub type CastFn = unsafe fn(usize, *const u8, isize, *mut u8, isize);
+pub type CastTileFn = unsafe fn(usize, usize, *const u8, isize, isize, *mut u8, isize, isize);
+pub type LogicalFn = unsafe fn(usize, *const u8, isize, *const u8, isize, *mut u8, isize);
+
+/// Conversion with NumPy's `astype` meaning where NumPy defines one: ints to
+/// narrower ints wrap, ints and f64 to f32 round to nearest even. Where NumPy
+/// leaves it undefined (NaN or out-of-range float to int) we saturate and send
+/// NaN to 0.
+pub trait CastTo<D>: Copy {
+    fn cast_to(self) -> D;
+}
+macro_rules! cast_impls {
+    ($($from:ty),*) => { $( cast_impls!(@to $from; f32, f64, i32, i64, u8); )* };
+    (@to $from:ty; $($to:ty),*) => { $( impl CastTo<$to> for $from {
+        #[inline(always)] fn cast_to(self) -> $to { self as $to }
+    } )* };
+}
+cast_impls!(f32, f64, i32, i64, u8);
+
+/// Instantiates every generic loop for one tier, inside `#[target_feature]`
+/// so the `#[inline(always)]` SIMD methods compile to that tier's instructions.
+macro_rules! tier_module {
+    ($m:ident, $S:ty $(, $feat:literal)?) => {
+        pub mod $m {
+            use crate::kernels::generic;
+            use crate::kernels::ops::*;
+            use crate::kernels::{CastTo, UnaryParams};
+            type S = $S;
+
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn unary<T: KernelReal<S>, O: UnaryMap>(n: usize, x: *const T, sx: isize, y: *mut T, sy: isize, p: &UnaryParams) {
+                generic::unary_run::<S, T, O>(n, x, sx, y, sy, p)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
+                generic::binary_run::<S, T, O>(n, x, sx, y, sy, z, sz)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn compare<T: KernelReal<S>, O: CompareMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut u8, sz: isize) {
+                generic::compare_run::<S, T, O>(n, x, sx, y, sy, z, sz)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn predicate<T: KernelReal<S>, O: PredicateMap>(n: usize, x: *const T, sx: isize, z: *mut u8, sz: isize) {
+                generic::predicate_run::<S, T, O>(n, x, sx, z, sz)
+            }
+            $(#[target_feature(enable = $feat)])?
+            #[allow(clippy::too_many_arguments)]
+            pub unsafe fn where_<T: KernelReal<S>>(n: usize, m: *const u8, sm: isize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
+                generic::where_run::<S, T>(n, m, sm, x, sx, y, sy, z, sz)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn cast<A: CastTo<D>, D: Copy>(n: usize, a: *const u8, sa: isize, d: *mut u8, sd: isize) {
+                generic::map_scalar(n, a as *const A, sa, d as *mut D, sd, |v: A| v.cast_to())
+            }
+            $(#[target_feature(enable = $feat)])?
+            #[allow(clippy::too_many_arguments)]
+            pub unsafe fn cast_tile<A: CastTo<D>, D: Copy>(rows: usize, cols: usize, a: *const u8, sr: isize, sc: isize, d: *mut u8, dr: isize, dc: isize) {
+                generic::tile_scalar(rows, cols, a as *const A, sr, sc, d as *mut D, dr, dc, |v: A| v.cast_to())
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn logical<const OP: u8>(n: usize, a: *const u8, sa: isize, b: *const u8, sb: isize, c: *mut u8, sc: isize) {
+                let op = LogicalOp::ALL[OP as usize];
+                generic::zip_scalar(n, a, sa, b, sb, c, sc, |x: u8, y: u8| op.apply(x, y))
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn logical_not(n: usize, a: *const u8, sa: isize, c: *mut u8, sc: isize) {
+                generic::map_scalar(n, a, sa, c, sc, |x: u8| (x == 0) as u8)
+            }
+        }
+    };
+}
+
+pub mod tiers {
+    tier_module!(portable, crate::simd::portable::Portable);
+    #[cfg(target_arch = "x86_64")]
+    tier_module!(avx2, crate::simd::avx2::Avx2, "avx2,fma");
+    #[cfg(target_arch = "x86_64")]
+    tier_module!(avx512, crate::simd::avx512::Avx512, "avx512f,avx512bw,avx512vl,avx512dq,avx2,fma");
+}
+
+/// Picks the tier's instantiation of a generic kernel (waterfall: tiers
+/// without their own backend, e.g. NEON, use the portable one, which is
+/// NEON on aarch64).
+macro_rules! by_tier {
+    ($tier:expr, $f:ident [$($g:tt)*]) => {
+        match $tier {
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx512 => tiers::avx512::$f::<$($g)*> as _,
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx2 => tiers::avx2::$f::<$($g)*> as _,
+            _ => tiers::portable::$f::<$($g)*> as _,
+        }
+    };
+}
+
+macro_rules! lookup {
+    ($fn_name:ident, $Enum:ident, $maps:ident, $kernel:ident, $Fn:ident, [$($Variant:ident),*]) => {
+        pub fn $fn_name<T: KernelFloat>(tier: Tier, op: $Enum) -> $Fn<T> {
+            match op { $( $Enum::$Variant => by_tier!(tier, $kernel [T, ops::$maps::$Variant]) ),* }
+        }
+    };
+}
+
+lookup!(unary_fn, UnaryOp, unary_maps, unary, UnaryFn,
+    [Negative, Abs, Square, Sqrt, Reciprocal, Exp, Expm1, Log, Log1p, Tanh, Sigmoid, Relu, LeakyRelu, Gelu,
+     GeluTanh, Silu, Softplus, Clip, Affine]);
+lookup!(binary_fn, BinaryOp, binary_maps, binary, BinaryFn, [Add, Subtract, Multiply, Divide, Power, Maximum, Minimum]);
+lookup!(compare_fn, CompareOp, compare_maps, compare, CompareFn,
+    [Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual]);
+lookup!(predicate_fn, PredicateOp, predicate_maps, predicate, PredicateFn, [IsNan, IsFinite]);
+
+pub fn where_fn<T: KernelFloat>(tier: Tier) -> WhereFn<T> {
+    by_tier!(tier, where_ [T])
+}
+
+pub fn logical_fn(tier: Tier, op: LogicalOp) -> LogicalFn {
+    match op {
+        LogicalOp::And => by_tier!(tier, logical [0]),
+        LogicalOp::Or => by_tier!(tier, logical [1]),
+        LogicalOp::Xor => by_tier!(tier, logical [2]),
+    }
+}
+
+pub fn logical_not_fn(tier: Tier) -> CastFn {
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 => tiers::avx512::logical_not as _,
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 => tiers::avx2::logical_not as _,
+        _ => tiers::portable::logical_not as _,
+    }
+}
+
+macro_rules! cast_table {
+    ($name:ident, $kernel:ident, $Fn:ident) => {
+        pub fn $name(tier: Tier, from: DType, to: DType) -> $Fn {
+            macro_rules! to {
+                ($A:ty) => {
+                    match to {
+                        DType::F32 => by_tier!(tier, $kernel [$A, f32]),
+                        DType::F64 => by_tier!(tier, $kernel [$A, f64]),
+                        DType::I32 => by_tier!(tier, $kernel [$A, i32]),
+                        DType::I64 => by_tier!(tier, $kernel [$A, i64]),
+                        DType::U8 => by_tier!(tier, $kernel [$A, u8]),
+                    }
+                };
+            }
+            match from {
+                DType::F32 => to!(f32),
+                DType::F64 => to!(f64),
+                DType::I32 => to!(i32),
+                DType::I64 => to!(i64),
+                DType::U8 => to!(u8),
+            }
+        }
+    };
+}
+cast_table!(cast_fn, cast, CastFn);
+cast_table!(cast_tile_fn, cast_tile, CastTileFn);

@@ -1,0 +1,1 @@
+//! Scalar references for tests (placeholder, filled below).

@@ -1,0 +1,183 @@
+//! AVX-512 (F/BW/VL/DQ) backend: `__m512` / `__m512d` newtypes.
+//! Tails use masked loads/stores, which never touch masked-off memory.
+
+use super::{low_bits, Simd, SimdFloat};
+use core::arch::x86_64::*;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512;
+
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct F32x16(pub __m512);
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct F64x8(pub __m512d);
+
+macro_rules! avx512_float {
+    ($V:ident, $T:ty, $M:ty, $lanes:expr, $getmant:ident, $getexp:ident, $scalef:ident, $i_loadu:ident, $i_maskz_loadu:ident, $i_storeu:ident, $i_mask_storeu:ident, $i_set1:ident, $i_add:ident, $i_sub:ident, $i_mul:ident, $i_div:ident, $i_fmadd:ident, $i_fnmadd:ident, $i_sqrt:ident, $i_roundscale:ident, $i_max:ident, $i_min:ident, $i_and:ident, $i_or:ident, $i_xor:ident, $i_andnot:ident, $i_cmp_mask:ident, $i_mask_blend:ident) => {
+        impl SimdFloat for $V {
+            type Scalar = $T;
+            type Mask = $M;
+            const LANES: usize = $lanes;
+            #[inline(always)]
+            unsafe fn load(p: *const $T) -> Self {
+                $V($i_loadu(p as _))
+            }
+            #[inline(always)]
+            unsafe fn load_partial(p: *const $T, n: usize) -> Self {
+                $V($i_maskz_loadu(low_bits(n) as $M, p as _))
+            }
+            #[inline(always)]
+            unsafe fn store(self, p: *mut $T) {
+                $i_storeu(p as _, self.0)
+            }
+            #[inline(always)]
+            unsafe fn store_partial(self, p: *mut $T, n: usize) {
+                $i_mask_storeu(p as _, low_bits(n) as $M, self.0)
+            }
+            #[inline(always)]
+            fn splat(x: $T) -> Self {
+                unsafe { $V($i_set1(x)) }
+            }
+            #[inline(always)]
+            fn add(self, b: Self) -> Self {
+                unsafe { $V($i_add(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn sub(self, b: Self) -> Self {
+                unsafe { $V($i_sub(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn mul(self, b: Self) -> Self {
+                unsafe { $V($i_mul(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn div(self, b: Self) -> Self {
+                unsafe { $V($i_div(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn mul_add(self, b: Self, c: Self) -> Self {
+                unsafe { $V($i_fmadd(self.0, b.0, c.0)) }
+            }
+            #[inline(always)]
+            fn neg_mul_add(self, b: Self, c: Self) -> Self {
+                unsafe { $V($i_fnmadd(self.0, b.0, c.0)) }
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                unsafe { $V($i_sqrt(self.0)) }
+            }
+            #[inline(always)]
+            fn round(self) -> Self {
+                unsafe { $V($i_roundscale::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(self.0)) }
+            }
+            #[inline(always)]
+            fn max_raw(self, b: Self) -> Self {
+                unsafe { $V($i_max(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn min_raw(self, b: Self) -> Self {
+                unsafe { $V($i_min(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn bit_and(self, b: Self) -> Self {
+                unsafe { $V($i_and(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn bit_or(self, b: Self) -> Self {
+                unsafe { $V($i_or(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn bit_xor(self, b: Self) -> Self {
+                unsafe { $V($i_xor(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn bit_andnot(self, b: Self) -> Self {
+                unsafe { $V($i_andnot(self.0, b.0)) }
+            }
+            #[inline(always)]
+            fn lt(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_LT_OQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn le(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_LE_OQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn gt(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_GT_OQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn ge(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_GE_OQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn eq(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_EQ_OQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn ne(self, b: Self) -> $M {
+                unsafe { $i_cmp_mask::<_CMP_NEQ_UQ>(self.0, b.0) }
+            }
+            #[inline(always)]
+            fn mask_and(a: $M, b: $M) -> $M {
+                a & b
+            }
+            #[inline(always)]
+            fn mask_or(a: $M, b: $M) -> $M {
+                a | b
+            }
+            #[inline(always)]
+            fn mask_bits(m: $M) -> u64 {
+                m as u64
+            }
+            #[inline(always)]
+            fn mask_from_bits(bits: u64) -> $M {
+                bits as $M
+            }
+            #[inline(always)]
+            fn select(m: $M, a: Self, b: Self) -> Self {
+                unsafe { $V($i_mask_blend(m, b.0, a.0)) }
+            }
+            #[inline(always)]
+            fn ldexp(self, n: Self) -> Self {
+                unsafe { $V($scalef(self.0, n.0)) }
+            }
+            #[inline(always)]
+            fn frexp(self) -> (Self, Self) {
+                unsafe {
+                    let m = $getmant::<_MM_MANT_NORM_1_2, _MM_MANT_SIGN_SRC>(self.0);
+                    ($V(m), $V($getexp(self.0)))
+                }
+            }
+        }
+    };
+}
+
+
+
+avx512_float!(F32x16, f32, __mmask16, 16, _mm512_getmant_ps, _mm512_getexp_ps, _mm512_scalef_ps,
+    _mm512_loadu_ps, _mm512_maskz_loadu_ps, _mm512_storeu_ps, _mm512_mask_storeu_ps, _mm512_set1_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_fmadd_ps, _mm512_fnmadd_ps, _mm512_sqrt_ps, _mm512_roundscale_ps, _mm512_max_ps, _mm512_min_ps, _mm512_and_ps, _mm512_or_ps, _mm512_xor_ps, _mm512_andnot_ps, _mm512_cmp_ps_mask, _mm512_mask_blend_ps);
+avx512_float!(F64x8, f64, __mmask8, 8, _mm512_getmant_pd, _mm512_getexp_pd, _mm512_scalef_pd,
+    _mm512_loadu_pd, _mm512_maskz_loadu_pd, _mm512_storeu_pd, _mm512_mask_storeu_pd, _mm512_set1_pd, _mm512_add_pd, _mm512_sub_pd, _mm512_mul_pd, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd, _mm512_sqrt_pd, _mm512_roundscale_pd, _mm512_max_pd, _mm512_min_pd, _mm512_and_pd, _mm512_or_pd, _mm512_xor_pd, _mm512_andnot_pd, _mm512_cmp_pd_mask, _mm512_mask_blend_pd);
+
+impl Simd for Avx512 {
+    type F32 = F32x16;
+    type F64 = F64x8;
+    #[inline(always)]
+    fn widen(x: F32x16) -> (F64x8, F64x8) {
+        unsafe {
+            let lo = _mm512_cvtps_pd(_mm512_castps512_ps256(x.0));
+            let hi = _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(x.0));
+            (F64x8(lo), F64x8(hi))
+        }
+    }
+    #[inline(always)]
+    fn narrow(lo: F64x8, hi: F64x8) -> F32x16 {
+        unsafe {
+            let l = _mm512_castps256_ps512(_mm512_cvtpd_ps(lo.0));
+            F32x16(_mm512_insertf32x8::<1>(l, _mm512_cvtpd_ps(hi.0)))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The SIMD abstraction every microkernel is written against, once.
+//!
+//! A tier is a zero-sized type implementing [`Simd`]; its vector types
+//! implement [`SimdFloat`]. Kernels are generic over the tier and are
+//! monomorphized inside `#[target_feature]` wrappers (see `kernels::tiers`),
+//! where every `#[inline(always)]` method below inlines into the tier's
+//! instructions. Backends: `wide` for the portable tier (which is NEON on
+//! aarch64), and thin `core::arch` newtypes for AVX2+FMA and AVX-512.
+
+pub mod portable;
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub mod avx512;
+
+use crate::dtype::Real;
+
+/// A vector of `LANES` floats and the operations the kernels need.
+///
+/// # Safety
+/// Implementations are only instantiated on CPUs that have their features.
+pub trait SimdFloat: Copy + 'static {
+    type Scalar: Real;
+    /// Lane predicate (a bit mask on AVX-512, an all-ones lane mask elsewhere).
+    type Mask: Copy;
+    const LANES: usize;
+
+    /// Loads `LANES` elements from `p` (no alignment needed).
+    unsafe fn load(p: *const Self::Scalar) -> Self;
+    /// Loads `n < LANES` elements; other lanes are 0. Never reads past `p + n`.
+    unsafe fn load_partial(p: *const Self::Scalar, n: usize) -> Self;
+    unsafe fn store(self, p: *mut Self::Scalar);
+    /// Stores the first `n < LANES` lanes; never writes past `p + n`.
+    unsafe fn store_partial(self, p: *mut Self::Scalar, n: usize);
+    fn splat(x: Self::Scalar) -> Self;
+
+    fn add(self, b: Self) -> Self;
+    fn sub(self, b: Self) -> Self;
+    fn mul(self, b: Self) -> Self;
+    fn div(self, b: Self) -> Self;
+    /// `self * b + c`, rounded once.
+    fn mul_add(self, b: Self, c: Self) -> Self;
+    /// `c - self * b`, rounded once.
+    fn neg_mul_add(self, b: Self, c: Self) -> Self;
+    fn sqrt(self) -> Self;
+    /// Round to nearest integer, ties to even (exact for |x| < 2^(mantissa bits - 1)).
+    fn round(self) -> Self;
+    /// `self > b ? self : b`: returns `b` when either is NaN (x86 `max` semantics).
+    fn max_raw(self, b: Self) -> Self;
+    /// `self < b ? self : b`: returns `b` when either is NaN.
+    fn min_raw(self, b: Self) -> Self;
+    fn bit_and(self, b: Self) -> Self;
+    fn bit_or(self, b: Self) -> Self;
+    fn bit_xor(self, b: Self) -> Self;
+    /// `!self & b` on the bits.
+    fn bit_andnot(self, b: Self) -> Self;
+
+    fn lt(self, b: Self) -> Self::Mask;
+    fn le(self, b: Self) -> Self::Mask;
+    fn gt(self, b: Self) -> Self::Mask;
+    fn ge(self, b: Self) -> Self::Mask;
+    fn eq(self, b: Self) -> Self::Mask;
+    /// Not equal, true when either is NaN.
+    fn ne(self, b: Self) -> Self::Mask;
+    fn mask_and(a: Self::Mask, b: Self::Mask) -> Self::Mask;
+    fn mask_or(a: Self::Mask, b: Self::Mask) -> Self::Mask;
+    /// Lane `i` of the mask as bit `i`.
+    fn mask_bits(m: Self::Mask) -> u64;
+    fn mask_from_bits(bits: u64) -> Self::Mask;
+    /// `m ? a : b` per lane.
+    fn select(m: Self::Mask, a: Self, b: Self) -> Self;
+
+    /// `self * 2^n` for integral `n`, rounded once (overflow to inf, gradual
+    /// underflow). Exact-once whenever `self * 2^floor(n/2)` is normal, which
+    /// holds for every use in `math` (|self| in [2^-2, 2^2], |n| <= 2*EMAX).
+    fn ldexp(self, n: Self) -> Self;
+    /// For positive normal `self`: `(m, e)` with `self = m * 2^e`, `m` in [1, 2).
+    fn frexp(self) -> (Self, Self);
+
+    #[inline(always)]
+    fn abs(self) -> Self {
+        Self::splat(Self::Scalar::from_f64(-0.0)).bit_andnot(self)
+    }
+    #[inline(always)]
+    fn neg(self) -> Self {
+        self.bit_xor(Self::splat(Self::Scalar::from_f64(-0.0)))
+    }
+    #[inline(always)]
+    fn is_nan(self) -> Self::Mask {
+        self.ne(self)
+    }
+    /// The sign bit of `self` (as ±0.0).
+    #[inline(always)]
+    fn sign_bit(self) -> Self {
+        self.bit_and(Self::splat(Self::Scalar::from_f64(-0.0)))
+    }
+    /// NumPy's `maximum`: NaN if either is NaN, else `self >= b ? self : b`.
+    #[inline(always)]
+    fn maximum(self, b: Self) -> Self {
+        Self::select(b.is_nan(), b, b.max_raw(self))
+    }
+    /// NumPy's `minimum`: NaN if either is NaN, else `self <= b ? self : b`.
+    #[inline(always)]
+    fn minimum(self, b: Self) -> Self {
+        Self::select(b.is_nan(), b, b.min_raw(self))
+    }
+}
+
+/// A SIMD tier: its vector types and the conversions between them.
+pub trait Simd: Copy + Send + Sync + 'static {
+    type F32: SimdFloat<Scalar = f32>;
+    /// Has half the lanes of `F32`.
+    type F64: SimdFloat<Scalar = f64>;
+    /// f32 lanes -> (low half, high half) as f64, exactly.
+    fn widen(x: Self::F32) -> (Self::F64, Self::F64);
+    /// Two f64 vectors -> one f32 vector, rounding to nearest even.
+    fn narrow(lo: Self::F64, hi: Self::F64) -> Self::F32;
+}
+
+/// Maps a scalar float to its vector type on tier `S`.
+pub trait SimdReal<S: Simd>: Real {
+    type V: SimdFloat<Scalar = Self>;
+}
+impl<S: Simd> SimdReal<S> for f32 {
+    type V = S::F32;
+}
+impl<S: Simd> SimdReal<S> for f64 {
+    type V = S::F64;
+}
+
+/// Lane mask `(1 << n) - 1` for tails.
+#[inline(always)]
+pub(crate) fn low_bits(n: usize) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
