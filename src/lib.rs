@@ -4,7 +4,7 @@
 //! threads), [`kernels`] (per-tier microkernels over the [`simd`] trait,
 //! with [`math`] for the transcendental functions), [`ffi`] (thin
 //! `extern "C"` entry points). The safe Rust API is [`ops`] plus the views in
-//! [`framework::array`]; [`reference`] holds the scalar reference.
+//! [`framework::array`]; The scalar reference used by the tests lives in `tests/common`.
 
 pub mod dispatch;
 pub mod dtype;
@@ -14,7 +14,6 @@ pub mod framework;
 pub mod kernels;
 pub mod math;
 pub mod ops;
-pub mod reference;
 pub mod simd;
 
 pub use dispatch::{active_tier, available_tiers, detected_tier, set_active_tier, Tier};

@@ -97,9 +97,10 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
     let mut i = 0;
     if sx == 1 && sy == 1 {
         let head = peel_to_line(x, n);
-        if head > 0 {
-            f(T::V::load_partial(x, head)).store_partial(y, head);
-            i = head;
+        while i < head {
+            let m = l.min(head - i);
+            f(T::V::load_partial(x.add(i), m)).store_partial(y.add(i), m);
+            i += m;
         }
         while i + 4 * l <= n {
             let v0 = f(T::V::load(x.add(i)));
@@ -136,9 +137,10 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap>(
     let mut i = 0;
     if sx == 1 && sy == 1 && sz == 1 {
         let head = peel_to_line(x, n);
-        if head > 0 {
-            f(T::V::load_partial(x, head), T::V::load_partial(y, head)).store_partial(z, head);
-            i = head;
+        while i < head {
+            let m = l.min(head - i);
+            f(T::V::load_partial(x.add(i), m), T::V::load_partial(y.add(i), m)).store_partial(z.add(i), m);
+            i += m;
         }
         while i + 4 * l <= n {
             let r0 = f(T::V::load(x.add(i)), T::V::load(y.add(i)));

@@ -34,8 +34,9 @@ macro_rules! portable_float {
             }
             #[inline(always)]
             unsafe fn load_partial(p: *const $T, n: usize) -> Self {
+                debug_assert!(n <= $N);
                 let mut buf = [0.0 as $T; $N];
-                core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n);
+                core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n.min($N));
                 $V($W::new(buf))
             }
             #[inline(always)]
@@ -44,8 +45,9 @@ macro_rules! portable_float {
             }
             #[inline(always)]
             unsafe fn store_partial(self, p: *mut $T, n: usize) {
+                debug_assert!(n <= $N);
                 let buf = self.0.to_array();
-                core::ptr::copy_nonoverlapping(buf.as_ptr(), p, n);
+                core::ptr::copy_nonoverlapping(buf.as_ptr(), p, n.min($N));
             }
             #[inline(always)]
             fn splat(x: $T) -> Self {

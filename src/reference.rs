@@ -1,1 +1,0 @@
-//! Scalar references for tests (placeholder, filled below).

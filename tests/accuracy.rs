@@ -1,0 +1,154 @@
+//! Accuracy of the transcendental kernels against the f64 reference.
+//!
+//! f32: a sweep over the f32 bit patterns (every STEP-th; the full 2^32 sweep
+//! is `cargo test --release --test accuracy -- --ignored`), on every tier.
+//! f64: a large log-uniform random sample plus special values.
+//! Bounds are the documented ones (README, `math` docs).
+
+mod common;
+use common::*;
+use numkern::kernels::{UnaryOp, UnaryParams};
+use numkern::{ArrayView, ArrayViewMut};
+
+/// Documented max error in ULPs for f32 (vs the exact value).
+fn bound_f32(op: UnaryOp) -> f64 {
+    use UnaryOp::*;
+    match op {
+        Exp | Expm1 | Log | Log1p => 1.0,
+        Tanh | Sigmoid => 1.5,
+        Gelu | GeluTanh | Silu | Softplus => 2.0,
+        _ => 0.5,
+    }
+}
+
+const F32_OPS: &[UnaryOp] = &[
+    UnaryOp::Exp,
+    UnaryOp::Expm1,
+    UnaryOp::Log,
+    UnaryOp::Log1p,
+    UnaryOp::Tanh,
+    UnaryOp::Sigmoid,
+    UnaryOp::Gelu,
+    UnaryOp::GeluTanh,
+    UnaryOp::Silu,
+    UnaryOp::Softplus,
+    UnaryOp::Sqrt,
+    UnaryOp::Reciprocal,
+];
+
+/// Sweeps bit patterns start, start+step, ... over all 2^32 and returns
+/// (max error, argmax) per op.
+fn sweep_f32(exec: numkern::ops::Exec, op: UnaryOp, step: u64) -> (f64, f32) {
+    const BATCH: usize = 1 << 16;
+    let mut xs = vec![0f32; BATCH];
+    let mut ys = vec![0f32; BATCH];
+    let (mut worst, mut at) = (0f64, 0f32);
+    let mut bits: u64 = 0;
+    while bits < 1 << 32 {
+        let mut n = 0;
+        while n < BATCH && bits < 1 << 32 {
+            xs[n] = f32::from_bits(bits as u32);
+            n += 1;
+            bits += step;
+        }
+        let x = ArrayView::from_slice(&xs[..n], &[n]).unwrap();
+        let mut y = ArrayViewMut::from_slice(&mut ys[..n], &[n]).unwrap();
+        exec.unary(op, &x, &mut y).unwrap();
+        for i in 0..n {
+            let e = ulp_err_f32(ys[i], unary_ref(op, xs[i] as f64, UnaryParams::default()));
+            if e > worst || e.is_nan() {
+                worst = e;
+                at = xs[i];
+            }
+        }
+    }
+    (worst, at)
+}
+
+fn check_f32_sweep(step: u64) {
+    let mut failures = Vec::new();
+    // NUMKERN_SWEEP_TIERS=avx512,avx2 limits the tiers (the portable tier's
+    // lane-wise fma fallback on x86 makes a full sweep of it take hours).
+    let only = std::env::var("NUMKERN_SWEEP_TIERS").ok();
+    for exec in tiers() {
+        if let Some(only) = &only {
+            if !only.split(',').any(|t| t == exec.0.tier.name()) {
+                continue;
+            }
+        }
+        for &op in F32_OPS {
+            let (worst, at) = sweep_f32(exec, op, step);
+            println!("f32 {:<11} {:<8} max {:.3} ULP at {:e} ({:#010x})", op.name(), exec.0.tier.name(), worst, at, at.to_bits());
+            if !(worst <= bound_f32(op)) {
+                failures.push(format!("{} on {}: {worst} ULP at {at:e}", op.name(), exec.0.tier.name()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "f32 accuracy bounds exceeded: {failures:#?}");
+}
+
+#[test]
+fn f32_sweep_sampled() {
+    // A prime step visits every exponent and many mantissas of each binade.
+    let step = std::env::var("NUMKERN_SWEEP_STEP").ok().and_then(|s| s.parse().ok()).unwrap_or(4099);
+    check_f32_sweep(step);
+}
+
+#[test]
+#[ignore = "full 2^32 sweep: cargo test --release --test accuracy -- --ignored"]
+fn f32_sweep_exhaustive() {
+    check_f32_sweep(1);
+}
+
+/// f64 bound in ULPs against glibc's f64 functions (themselves < 1 ULP), plus
+/// the conditioning of the reference formula where it evaluates a rounded
+/// inner argument (gelu: x^2, gelu_tanh: |z|).
+fn bound_f64(op: UnaryOp, x: f64) -> f64 {
+    use UnaryOp::*;
+    match op {
+        Exp | Log => 1.5,
+        Expm1 | Log1p | Sigmoid => 2.5,
+        Tanh | Silu | Softplus => 3.5,
+        Gelu => 4.0 + 2.5 * x * x, // the reference rounds -x/sqrt(2) before squaring
+        GeluTanh => 4.0 + 8.0 * (x * (1.0 + 0.044715 * x * x)).abs(),
+        _ => 0.5,
+    }
+}
+
+#[test]
+fn f64_sampled() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut xs: Vec<f64> = specials_f64();
+    while xs.len() < 400_000 {
+        let x = match xs.len() % 3 {
+            0 => rng.log_uniform(-30.0, 10.0), // the interesting range
+            1 => rng.log_uniform(-1074.0, 1023.0),
+            _ => rng.unit() * 1600.0 - 800.0,
+        };
+        xs.push(x);
+    }
+    let mut ys = vec![0f64; xs.len()];
+    let mut failures = Vec::new();
+    for exec in tiers() {
+        for &op in F32_OPS {
+            let x = ArrayView::from_slice(&xs, &[xs.len()]).unwrap();
+            let mut y = ArrayViewMut::from_slice(&mut ys, &[xs.len()]).unwrap();
+            exec.unary(op, &x, &mut y).unwrap();
+            let (mut worst, mut at) = (0f64, 0f64);
+            for (&x, &y) in xs.iter().zip(&ys) {
+                let e = ulp_err_f64(y, unary_ref(op, x, UnaryParams::default()));
+                let excess = e - bound_f64(op, x);
+                if excess > 0.0 || e.is_nan() {
+                    failures.push(format!("{} {} x={x:e}: {e} ULP", op.name(), exec.0.tier.name()));
+                }
+                if e > worst && bound_f64(op, x) <= 4.0 {
+                    worst = e;
+                    at = x;
+                }
+            }
+            println!("f64 {:<11} {:<8} max {:.3} ULP (where the bound is flat) at {at:e}", op.name(), exec.0.tier.name(), worst);
+        }
+    }
+    failures.truncate(20);
+    assert!(failures.is_empty(), "f64 accuracy bounds exceeded: {failures:#?}");
+}

@@ -1,0 +1,238 @@
+//! Shared test helpers: the scalar reference of every elementwise op
+//! (simple, obviously correct, evaluated in f64) and error measures.
+#![allow(dead_code)]
+
+use numkern::kernels::{BinaryOp, CompareOp, PredicateOp, UnaryOp, UnaryParams};
+use numkern::{Ctx, Tier};
+use numkern::ops::Exec;
+
+/// Every tier this machine runs, single-threaded.
+pub fn tiers() -> Vec<Exec> {
+    numkern::available_tiers().into_iter().map(|tier| Exec(Ctx { tier, threads: 1 })).collect()
+}
+
+pub fn exec(tier: Tier, threads: usize) -> Exec {
+    Exec(Ctx { tier, threads })
+}
+
+fn sigmoid(x: f64) -> f64 {
+    // No early flush: e^x / (1 + e^x) for x < 0.
+    if x < 0.0 {
+        let e = x.exp();
+        e / (1.0 + e)
+    } else {
+        1.0 / (1.0 + (-x).exp())
+    }
+}
+
+/// x * sigmoid(z) without rounding e^z into the subnormal range first:
+/// for very negative z, e^z = e^{z/2} e^{z/2} and x multiplies in between.
+fn times_sigmoid(x: f64, z: f64) -> f64 {
+    if z < -700.0 {
+        let h = (0.5 * z).exp();
+        x * h * h / (1.0 + z.exp())
+    } else {
+        x * sigmoid(z)
+    }
+}
+
+/// The reference value of a unary op, in f64.
+pub fn unary_ref(op: UnaryOp, x: f64, p: UnaryParams) -> f64 {
+    use UnaryOp::*;
+    match op {
+        Negative => -x,
+        Abs => x.abs(),
+        Square => x * x,
+        Sqrt => x.sqrt(),
+        Reciprocal => 1.0 / x,
+        Exp => x.exp(),
+        Expm1 => x.exp_m1(),
+        Log => x.ln(),
+        Log1p => x.ln_1p(),
+        Tanh => x.tanh(),
+        Sigmoid => sigmoid(x),
+        Relu => {
+            if x < 0.0 {
+                0.0
+            } else {
+                x
+            }
+        }
+        LeakyRelu => {
+            if x > 0.0 {
+                x
+            } else {
+                p.a * x
+            }
+        }
+        Gelu => {
+            if x == f64::NEG_INFINITY {
+                -0.0
+            } else {
+                0.5 * x * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2)
+            }
+        }
+        GeluTanh => times_sigmoid(x, 1.595_769_121_605_730_7 * x * (1.0 + 0.044715 * x * x)),
+        Silu => times_sigmoid(x, x),
+        Softplus => {
+            if x.is_nan() {
+                x
+            } else {
+                x.max(0.0) + (-x.abs()).exp().ln_1p()
+            }
+        }
+        Clip => maximum(minimum_first(x, p.a), p.b),
+        Affine => x * p.a + p.b,
+    }
+}
+
+/// np.maximum(x, lo) then np.minimum(., hi) with NaN propagation.
+fn minimum_first(x: f64, lo: f64) -> f64 {
+    maximum_np(x, lo)
+}
+fn maximum(x: f64, hi: f64) -> f64 {
+    minimum_np(x, hi)
+}
+
+pub fn maximum_np(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if b.is_nan() {
+        b
+    } else if a >= b {
+        a
+    } else {
+        b
+    }
+}
+pub fn minimum_np(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if b.is_nan() {
+        b
+    } else if a <= b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Reference of a binary op evaluated in the element type's own arithmetic
+/// (add/sub/mul/div are exact-rounded, so this is the correctly rounded value).
+pub fn binary_ref_f32(op: BinaryOp, a: f32, b: f32) -> f32 {
+    use BinaryOp::*;
+    match op {
+        Add => a + b,
+        Subtract => a - b,
+        Multiply => a * b,
+        Divide => a / b,
+        Power => a.powf(b),
+        Maximum => maximum_np(a as f64, b as f64) as f32,
+        Minimum => minimum_np(a as f64, b as f64) as f32,
+    }
+}
+pub fn binary_ref_f64(op: BinaryOp, a: f64, b: f64) -> f64 {
+    use BinaryOp::*;
+    match op {
+        Add => a + b,
+        Subtract => a - b,
+        Multiply => a * b,
+        Divide => a / b,
+        Power => a.powf(b),
+        Maximum => maximum_np(a, b),
+        Minimum => minimum_np(a, b),
+    }
+}
+pub fn compare_ref(op: CompareOp, a: f64, b: f64) -> u8 {
+    use CompareOp::*;
+    (match op {
+        Greater => a > b,
+        GreaterEqual => a >= b,
+        Less => a < b,
+        LessEqual => a <= b,
+        Equal => a == b,
+        NotEqual => a != b,
+    }) as u8
+}
+pub fn predicate_ref(op: PredicateOp, x: f64) -> u8 {
+    (match op {
+        PredicateOp::IsNan => x.is_nan(),
+        PredicateOp::IsFinite => x.is_finite(),
+    }) as u8
+}
+
+/// Size of one unit in the last place of a value of magnitude |r| in a
+/// format with `mant` fraction bits and minimum normal exponent `emin`.
+fn ulp_of(r: f64, mant: i32, emin: i32) -> f64 {
+    let a = r.abs();
+    let e = if a == 0.0 { emin } else { (a.log2().floor() as i32).max(emin) };
+    // log2 can be off by one near powers of two; fix it.
+    let e = if a != 0.0 && pow2(e) > a && e > emin { e - 1 } else { e };
+    pow2(e - mant)
+}
+
+/// 2^e exactly, subnormals included (powi overflows its intermediate).
+fn pow2(e: i32) -> f64 {
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074).max(0))
+    }
+}
+
+/// Error of `y` (f32) against the exact value `r`, in f32 ULPs of `r`.
+/// Returns +inf for a wrong special value (NaN-ness, inf, zero sign).
+pub fn ulp_err_f32(y: f32, r: f64) -> f64 {
+    special_mismatch(y as f64, r, (r as f32) as f64).unwrap_or_else(|| (y as f64 - r).abs() / ulp_of(r, 23, -126))
+}
+
+/// Error of `y` (f64) against the reference `r` (itself an f64), in f64 ULPs.
+pub fn ulp_err_f64(y: f64, r: f64) -> f64 {
+    special_mismatch(y, r, r).unwrap_or_else(|| (y - r).abs() / ulp_of(r, 52, -1022))
+}
+
+fn special_mismatch(y: f64, r: f64, r_rounded: f64) -> Option<f64> {
+    if r.is_nan() || y.is_nan() {
+        return Some(if r.is_nan() && y.is_nan() { 0.0 } else { f64::INFINITY });
+    }
+    if r_rounded.is_infinite() || y.is_infinite() {
+        return Some(if y == r_rounded { 0.0 } else { f64::INFINITY });
+    }
+    if r == 0.0 && y == 0.0 {
+        return Some(if r.is_sign_negative() == y.is_sign_negative() { 0.0 } else { f64::INFINITY });
+    }
+    None
+}
+
+/// Values every float test includes.
+pub fn specials_f64() -> Vec<f64> {
+    vec![
+        0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e-300, -1e-300, 5e-324, -5e-324, 1e300, -1e300, f64::MAX, f64::MIN,
+        f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 88.7, -88.7, 89.0, -104.0, -103.9, 709.7, -745.0,
+        -708.5, 20.0, -20.0, 0.5493, -0.5493, 1e-8, -1e-8, 3.0, -3.0, 40.0, -40.0, 10.0, -10.0,
+    ]
+}
+
+/// A small deterministic generator (xorshift64*), so tests need no RNG API.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Sign-symmetric, log-uniform magnitude in [2^lo, 2^hi].
+    pub fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        let m = (lo + (hi - lo) * self.unit()).exp2();
+        if self.next_u64() & 1 == 1 {
+            -m
+        } else {
+            m
+        }
+    }
+}
