@@ -38,7 +38,8 @@ pub(crate) fn guard(fname: &str, body: impl FnOnce() -> Result<()>) -> i32 {
 
 /// Converts the named descriptors, validating each in full.
 unsafe fn arrays<const N: usize>(descs: [(*const numkern_array, &str); N]) -> Result<[RawArray; N]> {
-    let mut out = [RawArray::new(std::ptr::null_mut(), crate::DType::U8, &[], &[], "")?; N];
+    let empty = RawArray { data: std::ptr::null_mut(), dtype: crate::DType::U8, ndim: 1, shape: [0; 8], strides: [0; 8] };
+    let mut out = [empty; N];
     for (slot, (d, name)) in out.iter_mut().zip(descs) {
         *slot = RawArray::from_desc(d, name)?;
     }

@@ -1,0 +1,162 @@
+/*
+ * A C tour of the NumPy-for-ML seed tutorials on numkern: each cell does what
+ * the notebook does in NumPy and checks its own result. Exit status 0 = all
+ * checks passed.
+ */
+#include "numkern.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) {                                     \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fprintf(stderr, "\n");                         \
+            failures++;                                    \
+        }                                                  \
+    } while (0)
+
+/* Calls a numkern function and reports its status and message on failure. */
+#define NK(call)                                                                 \
+    do {                                                                         \
+        int32_t st_ = (call);                                                    \
+        CHECK(st_ == NUMKERN_OK, "%s -> %s: %s", #call, numkern_status_string(st_), \
+              numkern_last_error_message());                                     \
+    } while (0)
+
+/* A C-contiguous f32 descriptor. */
+static numkern_array f32_array(float *data, int32_t ndim, const int64_t *shape) {
+    numkern_array a;
+    NK(numkern_array_init(data, NUMKERN_F32, ndim, shape, &a));
+    return a;
+}
+
+/* Deterministic pseudo-random numbers in [-1, 1) (np.random.randn stand-in). */
+static float rnd(void) {
+    static uint32_t s = 42u;
+    s = s * 1664525u + 1013904223u;
+    return (float)((s >> 8) * (2.0 / 16777216.0) - 1.0);
+}
+
+static int close_to(double got, double want, double rel) {
+    return fabs(got - want) <= rel * fabs(want) + 1e-30;
+}
+
+/* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */
+static void cell_bias(void) {
+    enum { N = 100, F = 5 };
+    static float x[N * F], y[N * F];
+    float bias[F] = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f};
+    for (int i = 0; i < N * F; i++) x[i] = rnd();
+    int64_t shape[2] = {N, F}, bshape[1] = {F};
+    numkern_array X = f32_array(x, 2, shape), B = f32_array(bias, 1, bshape), Y = f32_array(y, 2, shape);
+    NK(numkern_add(&X, &B, &Y));
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < F; j++)
+            CHECK(y[i * F + j] == x[i * F + j] + bias[j], "bias add at (%d,%d)", i, j);
+    printf("bias: X(100,5) + b(5,) -> y[0] = [%.4f %.4f %.4f %.4f %.4f]\n", y[0], y[1], y[2], y[3], y[4]);
+}
+
+/* Cell: mean-centering, X - X.mean(axis=0), in place (X -= mean). */
+static void cell_mean_center(void) {
+    enum { N = 100, F = 5 };
+    static float x[N * F];
+    float mean[F] = {0};
+    for (int i = 0; i < N * F; i++) x[i] = 3.0f + rnd();
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < F; j++) mean[j] += x[i * F + j] / N;
+    int64_t shape[2] = {N, F}, mshape[2] = {1, F};
+    numkern_array X = f32_array(x, 2, shape), M = f32_array(mean, 2, mshape);
+    NK(numkern_subtract(&X, &M, &X)); /* in place */
+    for (int j = 0; j < F; j++) {
+        double s = 0;
+        for (int i = 0; i < N; i++) s += x[i * F + j];
+        CHECK(fabs(s / N) < 1e-5, "column %d mean after centering = %g", j, s / N);
+    }
+    printf("mean-centering: column means now ~0 (|mean| < 1e-5)\n");
+}
+
+/* Cell: activations ReLU, sigmoid, tanh on np.linspace(-5, 5, 11). */
+static void cell_activations(void) {
+    enum { N = 11 };
+    float x[N], relu[N], sig[N], th[N];
+    for (int i = 0; i < N; i++) x[i] = -5.0f + (float)i;
+    int64_t shape[1] = {N};
+    numkern_array X = f32_array(x, 1, shape), R = f32_array(relu, 1, shape), S = f32_array(sig, 1, shape),
+                  T = f32_array(th, 1, shape);
+    NK(numkern_relu(&X, &R));
+    NK(numkern_sigmoid(&X, &S));
+    NK(numkern_tanh(&X, &T));
+    for (int i = 0; i < N; i++) {
+        CHECK(relu[i] == (x[i] > 0 ? x[i] : 0.0f), "relu(%g)", x[i]);
+        CHECK(close_to(sig[i], 1.0 / (1.0 + exp(-(double)x[i])), 2e-7), "sigmoid(%g) = %.9g", x[i], sig[i]);
+        CHECK(close_to(th[i], tanh((double)x[i]), 2e-7), "tanh(%g) = %.9g", x[i], th[i]);
+    }
+    printf("activations: sigmoid(0) = %.6f, tanh(1) = %.6f, relu(-5) = %.1f\n", sig[5], th[6], relu[0]);
+}
+
+/* Cells: indexing and views. x[::-1], x.T materialized, boolean mask x > 2. */
+static void cell_views(void) {
+    float data[12], rev[4], t[12], mask_out[12];
+    uint8_t mask[12];
+    for (int i = 0; i < 12; i++) data[i] = (float)(i + 1);
+    int64_t shape[2] = {3, 4}, tshape[2] = {4, 3}, rshape[1] = {4};
+    numkern_array X = f32_array(data, 2, shape), XT, row0, row0_rev, REV = f32_array(rev, 1, rshape);
+    /* x[0, ::-1] */
+    NK(numkern_slice(&X, 0, 0, 1, 1, &row0));
+    NK(numkern_squeeze(&row0, NUMKERN_NONE, &row0));
+    NK(numkern_slice(&row0, 0, NUMKERN_NONE, NUMKERN_NONE, -1, &row0_rev));
+    NK(numkern_copy(&row0_rev, &REV));
+    CHECK(rev[0] == 4 && rev[3] == 1, "x[0, ::-1] = [%g %g %g %g]", rev[0], rev[1], rev[2], rev[3]);
+    /* np.ascontiguousarray(x.T) */
+    numkern_array T = f32_array(t, 2, tshape);
+    NK(numkern_transpose(&X, &XT));
+    NK(numkern_copy(&XT, &T));
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++) CHECK(t[i * 3 + j] == data[j * 4 + i], "x.T[%d][%d]", i, j);
+    /* np.where(x > 2, x, 0) */
+    float two = 2.0f, zero = 0.0f;
+    numkern_array TWO = f32_array(&two, 0, NULL), ZERO = f32_array(&zero, 0, NULL), M, OUT = f32_array(mask_out, 2, shape);
+    NK(numkern_array_init(mask, NUMKERN_U8, 2, shape, &M));
+    NK(numkern_greater(&X, &TWO, &M));
+    NK(numkern_where(&M, &X, &ZERO, &OUT));
+    for (int i = 0; i < 12; i++) CHECK(mask_out[i] == (data[i] > 2 ? data[i] : 0), "where at %d", i);
+    printf("views: x[0,::-1] = [%g %g %g %g], x.T row 0 = [%g %g %g], where(x>2, x, 0)[0:3] = [%g %g %g]\n", rev[0],
+           rev[1], rev[2], rev[3], t[0], t[1], t[2], mask_out[0], mask_out[1], mask_out[2]);
+}
+
+/* Errors: NumPy's message for shapes that do not broadcast; outputs untouched. */
+static void cell_errors(void) {
+    float a[12] = {0}, b[5] = {0}, out[12];
+    for (int i = 0; i < 12; i++) out[i] = -1.0f;
+    int64_t sa[2] = {3, 4}, sb[1] = {5};
+    numkern_array A = f32_array(a, 2, sa), B = f32_array(b, 1, sb), O = f32_array(out, 2, sa);
+    int32_t st = numkern_add(&A, &B, &O);
+    CHECK(st == NUMKERN_ERR_SHAPE_MISMATCH, "expected a shape mismatch, got %d", st);
+    CHECK(strstr(numkern_last_error_message(), "operands could not be broadcast together with shapes (3,4) (5,)") != NULL,
+          "message: %s", numkern_last_error_message());
+    for (int i = 0; i < 12; i++) CHECK(out[i] == -1.0f, "output touched on error");
+    printf("errors: %s\n", numkern_last_error_message());
+}
+
+int main(void) {
+    printf("numkern %s, ISA %s, %d threads\n", numkern_version(), numkern_isa_name(numkern_get_isa()),
+           numkern_get_num_threads());
+    cell_bias();
+    cell_mean_center();
+    cell_activations();
+    cell_views();
+    cell_errors();
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("tour.c: all checks passed\n");
+    return 0;
+}
