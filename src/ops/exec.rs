@@ -46,8 +46,11 @@ fn try_alloc(bytes: usize) -> Result<Vec<u64>> {
 
 /// Checks shapes and the output, broadcasts inputs, copies overlapping ones.
 pub(crate) fn prepare(exec: Exec, out: &RawArray, inputs: &[(&RawArray, &str)]) -> Result<Prepared> {
-    let shapes: Vec<&[usize]> = inputs.iter().map(|(a, _)| a.shape()).collect();
-    let result = views::broadcast_shapes(&shapes)?;
+    // NumPy's rule: the inputs broadcast together, and to the output's shape.
+    let mut shapes: Vec<&[usize]> = inputs.iter().map(|(a, _)| a.shape()).collect();
+    views::broadcast_shapes(&shapes)?;
+    shapes.push(out.shape());
+    let result = views::broadcast_shapes(&shapes).unwrap_or_default();
     if result != out.shape() {
         return fail(
             ErrorKind::ShapeMismatch,

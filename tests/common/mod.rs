@@ -236,3 +236,89 @@ impl Rng {
         }
     }
 }
+
+/// A random strided layout for `shape` inside a fresh buffer: memory order
+/// of the axes permuted, some axes stepped by 2, some reversed. Returns
+/// (buffer length, offset of element 0, strides).
+pub fn random_layout(rng: &mut Rng, shape: &[usize]) -> (usize, usize, Vec<isize>) {
+    let nd = shape.len();
+    let mut order: Vec<usize> = (0..nd).collect();
+    for i in (1..nd).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    let mut strides = vec![0isize; nd];
+    let mut cur = 1isize;
+    for &ax in order.iter().rev() {
+        let step = if rng.next_u64() % 4 == 0 { 2 } else { 1 };
+        strides[ax] = cur * step;
+        cur = strides[ax] * shape[ax].max(1) as isize;
+    }
+    let mut offset = 0usize;
+    for ax in 0..nd {
+        if rng.next_u64() % 3 == 0 && shape[ax] > 1 {
+            offset += (shape[ax] - 1) * strides[ax] as usize;
+            strides[ax] = -strides[ax];
+        }
+    }
+    let len = if shape.contains(&0) { 1 } else { cur.max(1) as usize + offset };
+    (len, offset, strides)
+}
+
+/// Offset of a multi-index, broadcasting an operand of rank `shape.len()`
+/// against the output index `idx` (right-aligned, extent-1 axes fixed at 0).
+pub fn bcast_offset(idx: &[usize], shape: &[usize], offset: usize, strides: &[isize]) -> usize {
+    let lead = idx.len() - shape.len();
+    let mut off = offset as isize;
+    for k in 0..shape.len() {
+        if shape[k] != 1 {
+            off += idx[lead + k] as isize * strides[k];
+        }
+    }
+    off as usize
+}
+
+/// All multi-indices of `shape` in C order.
+pub fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
+    let total: usize = shape.iter().product();
+    let mut out = Vec::with_capacity(total);
+    let mut idx = vec![0usize; shape.len()];
+    for _ in 0..total {
+        out.push(idx.clone());
+        for k in (0..shape.len()).rev() {
+            idx[k] += 1;
+            if idx[k] < shape[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    out
+}
+
+/// Documented max error in ULPs for f32 (vs the exact value).
+pub fn bound_f32(op: UnaryOp) -> f64 {
+    use UnaryOp::*;
+    match op {
+        Exp | Expm1 | Log | Log1p => 1.0,
+        Tanh | Sigmoid => 1.5,
+        Gelu | GeluTanh | Silu | Softplus => 2.0,
+        _ => 0.5,
+    }
+}
+
+/// f64 bound in ULPs against glibc's f64 functions (themselves < 1 ULP), plus
+/// the conditioning of the reference formula where it evaluates a rounded
+/// inner argument (gelu: x^2, gelu_tanh: |z|).
+pub fn bound_f64(op: UnaryOp, x: f64) -> f64 {
+    use UnaryOp::*;
+    let x = if x.is_finite() { x } else { 0.0 };
+    match op {
+        Exp | Log => 1.5,
+        Expm1 | Log1p | Sigmoid => 2.5,
+        Tanh | Silu | Softplus => 3.5,
+        Gelu => 4.0 + 2.5 * x * x, // the reference rounds -x/sqrt(2) before squaring
+        GeluTanh => 4.0 + 8.0 * (x * (1.0 + 0.044715 * x * x)).abs(),
+        _ => 0.5,
+    }
+}

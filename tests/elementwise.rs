@@ -1,0 +1,388 @@
+//! Property tests: every elementwise kernel, on every tier, against the scalar
+//! reference, over random ranks (0..=8), extents (0, 1, lane counts ± 1),
+//! layouts (permuted, stepped, reversed), broadcasting, in-place and partially
+//! overlapping outputs. Plus: bitwise identical results for 1, 2, 3, 8 threads.
+
+mod common;
+use common::*;
+use common::Rng;
+use numkern::kernels::{BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
+use numkern::ops::Exec;
+use numkern::{ArrayView, ArrayViewMut, Element};
+use proptest::prelude::*;
+
+const EXTENTS: &[usize] = &[0, 1, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 33];
+
+/// An output shape of rank 0..=8 with at most ~3000 elements.
+fn random_shape(rng: &mut Rng) -> Vec<usize> {
+    let nd = (rng.next_u64() % 9) as usize;
+    let mut shape = Vec::with_capacity(nd);
+    let mut total = 1usize;
+    for _ in 0..nd {
+        let mut d = EXTENTS[(rng.next_u64() % EXTENTS.len() as u64) as usize];
+        if total * d.max(1) > 3000 {
+            d = 1;
+        }
+        total *= d.max(1);
+        shape.push(d);
+    }
+    shape
+}
+
+/// An input shape that broadcasts to `out`: some axes shrunk to 1, maybe fewer dims.
+fn broadcastable(rng: &mut Rng, out: &[usize]) -> Vec<usize> {
+    let drop = if out.is_empty() { 0 } else { (rng.next_u64() % (out.len() as u64 + 1)) as usize / 2 };
+    out[drop..].iter().map(|&d| if rng.next_u64() % 4 == 0 { 1 } else { d }).collect()
+}
+
+fn random_value(rng: &mut Rng) -> f64 {
+    match rng.next_u64() % 40 {
+        0 => f64::NAN,
+        1 => f64::INFINITY,
+        2 => f64::NEG_INFINITY,
+        3 => -0.0,
+        4 => 0.0,
+        5 => rng.log_uniform(-140.0, 130.0),
+        _ => rng.unit() * 20.0 - 10.0,
+    }
+}
+
+/// A strided operand: buffer, offset, strides, shape.
+struct Operand<T> {
+    buf: Vec<T>,
+    offset: usize,
+    strides: Vec<isize>,
+    shape: Vec<usize>,
+}
+
+impl<T: Element> Operand<T> {
+    fn new(rng: &mut Rng, shape: Vec<usize>, fill: impl Fn(&mut Rng) -> T) -> Self {
+        let (len, offset, strides) = random_layout(rng, &shape);
+        let buf = (0..len).map(|_| fill(rng)).collect();
+        Operand { buf, offset, strides, shape }
+    }
+    fn view(&self) -> ArrayView<'_, T> {
+        ArrayView::from_slice_strided(&self.buf, self.offset, &self.shape, &self.strides).unwrap()
+    }
+    fn view_mut(&mut self) -> ArrayViewMut<'_, T> {
+        ArrayViewMut::from_slice_strided(&mut self.buf, self.offset, &self.shape, &self.strides).unwrap()
+    }
+    fn at(&self, idx: &[usize]) -> T {
+        self.buf[bcast_offset(idx, &self.shape, self.offset, &self.strides)]
+    }
+}
+
+trait TestFloat: numkern::kernels::KernelFloat + Element {
+    fn from(x: f64) -> Self;
+    fn to(self) -> f64;
+    fn ulp_err(y: Self, r: f64) -> f64;
+    fn bound(op: UnaryOp, x: f64) -> f64;
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self;
+    fn fma(self, a: Self, b: Self) -> Self;
+}
+impl TestFloat for f32 {
+    fn from(x: f64) -> Self {
+        x as f32
+    }
+    fn to(self) -> f64 {
+        self as f64
+    }
+    fn ulp_err(y: Self, r: f64) -> f64 {
+        ulp_err_f32(y, r)
+    }
+    fn bound(op: UnaryOp, _: f64) -> f64 {
+        bound_f32(op)
+    }
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
+        binary_ref_f32(op, a, b)
+    }
+    fn fma(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
+    }
+}
+impl TestFloat for f64 {
+    fn from(x: f64) -> Self {
+        x
+    }
+    fn to(self) -> f64 {
+        self
+    }
+    fn ulp_err(y: Self, r: f64) -> f64 {
+        ulp_err_f64(y, r)
+    }
+    fn bound(op: UnaryOp, x: f64) -> f64 {
+        bound_f64(op, x)
+    }
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
+        binary_ref_f64(op, a, b)
+    }
+    fn fma(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
+    }
+}
+
+fn same_bits<T: TestFloat>(a: T, b: T) -> bool {
+    (a.to().is_nan() && b.to().is_nan()) || a.to().to_bits() == b.to().to_bits()
+}
+
+fn params_for(op: UnaryOp) -> UnaryParams {
+    match op {
+        UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
+        UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
+        UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
+        _ => UnaryParams::default(),
+    }
+}
+
+/// Reference of a unary op on an element of type T (params rounded to T first,
+/// affine fused like the kernel).
+fn unary_expect<T: TestFloat>(op: UnaryOp, x: T, p: UnaryParams) -> f64 {
+    let (a, b) = (T::from(p.a).to(), T::from(p.b).to());
+    match op {
+        UnaryOp::Affine => x.fma(T::from(a), T::from(b)).to(),
+        _ => unary_ref(op, x.to(), UnaryParams { a, b }),
+    }
+}
+
+fn check_unary<T: TestFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let op = UnaryOp::ALL[(rng.next_u64() % UnaryOp::ALL.len() as u64) as usize];
+    let p = params_for(op);
+    let shape = random_shape(&mut rng);
+    let x = { let s_ = broadcastable(&mut rng, &shape); Operand::<T>::new(&mut rng, s_, |r| T::from(random_value(r))) };
+    let mode = rng.next_u64() % 4;
+    // mode 0: exact in place (x must have out's shape); mode 1: overlapping
+    // (out shifted by one element inside x's buffer); else a separate output.
+    if mode == 0 {
+        let mut x = Operand::<T>::new(&mut rng, shape.clone(), |r| T::from(random_value(r)));
+        let before: Vec<T> = indices(&shape).iter().map(|i| x.at(i)).collect();
+        exec.unary_inplace(op, p, &mut x.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for (i, idx) in indices(&shape).iter().enumerate() {
+            let (y, r) = (x.at(idx), unary_expect(op, before[i], p));
+            let e = T::ulp_err(y, r);
+            prop_assert!(e <= T::bound(op, before[i].to()), "{} in place {:?}: x={:?} y={:?} ref={r} ({e} ULP)", op.name(), exec.0.tier, before[i], y);
+        }
+        return Ok(());
+    }
+    let mut out = Operand::<T>::new(&mut rng, shape.clone(), |_| T::from(-7.0));
+    if mode == 1 && !shape.contains(&0) {
+        // out = x's buffer shifted by one element: partial overlap with x.
+        let n: usize = shape.iter().product();
+        let mut buf: Vec<T> = (0..n + 1).map(|_| T::from(random_value(&mut rng))).collect();
+        let orig = buf.clone();
+        let strides = numkern::RawArray::contiguous_strides(&shape);
+        {
+            let (xs, os) = (buf.as_ptr(), buf.as_mut_ptr());
+            let xv = unsafe { std::slice::from_raw_parts(xs, n + 1) };
+            let xv = ArrayView::from_slice_strided(xv, 0, &shape, &strides[..shape.len()]).unwrap();
+            let ov = unsafe { std::slice::from_raw_parts_mut(os, n + 1) };
+            let mut ov = ArrayViewMut::from_slice_strided(ov, 1, &shape, &strides[..shape.len()]).unwrap();
+            exec.unary_with(op, p, &xv, &mut ov).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        for i in 0..n {
+            let e = T::ulp_err(buf[i + 1], unary_expect(op, orig[i], p));
+            prop_assert!(e <= T::bound(op, orig[i].to()), "{} overlapping: x={:?} y={:?}", op.name(), orig[i], buf[i + 1]);
+        }
+        return Ok(());
+    }
+    exec.unary_with(op, p, &x.view(), &mut out.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        let xv = x.at(&idx);
+        let (y, r) = (out.at(&idx), unary_expect(op, xv, p));
+        let e = T::ulp_err(y, r);
+        prop_assert!(e <= T::bound(op, xv.to()), "{} {:?} shape {:?}: x={:?} y={:?} ref={r} ({e} ULP)", op.name(), exec.0.tier, shape, xv, y);
+    }
+    Ok(())
+}
+
+fn check_binary<T: TestFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let op = BinaryOp::ALL[(rng.next_u64() % BinaryOp::ALL.len() as u64) as usize];
+    let shape = random_shape(&mut rng);
+    let a = { let s_ = broadcastable(&mut rng, &shape); Operand::<T>::new(&mut rng, s_, |r| T::from(random_value(r))) };
+    let b = { let s_ = broadcastable(&mut rng, &shape); Operand::<T>::new(&mut rng, s_, |r| T::from(random_value(r))) };
+    if rng.next_u64() % 3 == 0 {
+        // a op= b, in place.
+        let mut a = Operand::<T>::new(&mut rng, shape.clone(), |r| T::from(random_value(r)));
+        let before: Vec<T> = indices(&shape).iter().map(|i| a.at(i)).collect();
+        exec.binary_inplace(op, &mut a.view_mut(), &b.view()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for (i, idx) in indices(&shape).iter().enumerate() {
+            let want = T::binary_ref(op, before[i], b.at(idx));
+            prop_assert!(same_bits(a.at(idx), want), "{} in place", op.name());
+        }
+        return Ok(());
+    }
+    let mut out = Operand::<T>::new(&mut rng, shape.clone(), |_| T::from(-7.0));
+    exec.binary(op, &a.view(), &b.view(), &mut out.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        let want = T::binary_ref(op, a.at(&idx), b.at(&idx));
+        prop_assert!(same_bits(out.at(&idx), want), "{} {:?}: {:?} {:?} -> {:?}, want {:?}", op.name(), exec.0.tier, a.at(&idx), b.at(&idx), out.at(&idx), want);
+    }
+    Ok(())
+}
+
+fn check_masks<T: TestFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let shape = random_shape(&mut rng);
+    let a = { let s_ = broadcastable(&mut rng, &shape); Operand::<T>::new(&mut rng, s_, |r| T::from((r.next_u64() % 5) as f64 - 2.0 + if r.next_u64() % 9 == 0 { f64::NAN } else { 0.0 })) };
+    let b = { let s_ = broadcastable(&mut rng, &shape); Operand::<T>::new(&mut rng, s_, |r| T::from((r.next_u64() % 5) as f64 - 2.0)) };
+    let mut m = Operand::<u8>::new(&mut rng, shape.clone(), |_| 9);
+    let cop = CompareOp::ALL[(rng.next_u64() % CompareOp::ALL.len() as u64) as usize];
+    exec.compare(cop, &a.view(), &b.view(), &mut m.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        prop_assert_eq!(m.at(&idx), compare_ref(cop, a.at(&idx).to(), b.at(&idx).to()), "{}", cop.name());
+    }
+    let pop = PredicateOp::ALL[(rng.next_u64() % 2) as usize];
+    exec.predicate(pop, &a.view().map_raw(|r| numkern::framework::views::broadcast_to(r, &shape)).unwrap(), &mut m.view_mut())
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        prop_assert_eq!(m.at(&idx), predicate_ref(pop, a.at(&idx).to()), "{}", pop.name());
+    }
+    // where(m, a, b)
+    let mut out = Operand::<T>::new(&mut rng, shape.clone(), |_| T::from(-7.0));
+    exec.where_(&m.view(), &a.view(), &b.view(), &mut out.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        let want = if m.at(&idx) != 0 { a.at(&idx) } else { b.at(&idx) };
+        prop_assert!(same_bits(out.at(&idx), want), "where");
+    }
+    // logical ops on u8 masks
+    let m2 = { let s_ = broadcastable(&mut rng, &shape); Operand::<u8>::new(&mut rng, s_, |r| (r.next_u64() % 3) as u8) };
+    let lop = LogicalOp::ALL[(rng.next_u64() % 3) as usize];
+    let mut l = Operand::<u8>::new(&mut rng, shape.clone(), |_| 9);
+    exec.logical(lop, &m.view(), &m2.view(), &mut l.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        prop_assert_eq!(l.at(&idx), lop.apply(m.at(&idx), m2.at(&idx)));
+    }
+    exec.logical_not(&m2.view(), &mut l.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for idx in indices(&shape) {
+        prop_assert_eq!(l.at(&idx), (m2.at(&idx) == 0) as u8);
+    }
+    Ok(())
+}
+
+/// Copies with casting between every dtype pair, through any layouts.
+fn check_copy(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let shape = random_shape(&mut rng);
+    let src = { let s_ = broadcastable(&mut rng, &shape); Operand::<f64>::new(&mut rng, s_, |r| (r.unit() * 600.0 - 300.0).round() * 0.5) };
+    macro_rules! to {
+        ($D:ty) => {{
+            let mut dst = Operand::<$D>::new(&mut rng, shape.clone(), |_| 7 as $D);
+            exec.copy(&src.view(), &mut dst.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for idx in indices(&shape) {
+                prop_assert_eq!(dst.at(&idx), src.at(&idx) as $D);
+            }
+            // and back from the destination's dtype to f32
+            let mut back = Operand::<f32>::new(&mut rng, shape.clone(), |_| 7.0);
+            exec.copy(&dst.view(), &mut back.view_mut()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for idx in indices(&shape) {
+                prop_assert_eq!(back.at(&idx), dst.at(&idx) as f32);
+            }
+        }};
+    }
+    match rng.next_u64() % 5 {
+        0 => to!(f32),
+        1 => to!(f64),
+        2 => to!(i32),
+        3 => to!(i64),
+        _ => to!(u8),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512), ..ProptestConfig::default() })]
+
+    #[test]
+    fn unary_f32_matches_reference(seed in any::<u64>()) {
+        for exec in tiers() { check_unary::<f32>(seed, exec)?; }
+    }
+    #[test]
+    fn unary_f64_matches_reference(seed in any::<u64>()) {
+        for exec in tiers() { check_unary::<f64>(seed, exec)?; }
+    }
+    #[test]
+    fn binary_f32_matches_reference(seed in any::<u64>()) {
+        for exec in tiers() { check_binary::<f32>(seed, exec)?; }
+    }
+    #[test]
+    fn binary_f64_matches_reference(seed in any::<u64>()) {
+        for exec in tiers() { check_binary::<f64>(seed, exec)?; }
+    }
+    #[test]
+    fn masks_compare_where_logical(seed in any::<u64>()) {
+        for exec in tiers() { check_masks::<f32>(seed, exec)?; check_masks::<f64>(seed, exec)?; }
+    }
+    #[test]
+    fn copy_casts_any_layout(seed in any::<u64>()) {
+        for exec in tiers() { check_copy(seed, exec)?; }
+    }
+}
+
+/// Every op on every tier gives the same bits: the primitives are correctly
+/// rounded and every tier runs the same algorithm.
+#[test]
+fn tiers_agree_bitwise() {
+    let mut rng = Rng(7);
+    let xs: Vec<f32> = (0..20_000).map(|_| random_value(&mut rng) as f32).collect();
+    let x = ArrayView::from_slice(&xs, &[xs.len()]).unwrap();
+    for &op in UnaryOp::ALL {
+        let p = params_for(op);
+        let mut results = Vec::new();
+        for exec in tiers() {
+            let mut ys = vec![0f32; xs.len()];
+            exec.unary_with(op, p, &x, &mut ArrayViewMut::from_slice(&mut ys, &[xs.len()]).unwrap()).unwrap();
+            results.push((exec.0.tier, ys));
+        }
+        for (tier, ys) in &results[1..] {
+            for i in 0..xs.len() {
+                assert!(same_bits(ys[i], results[0].1[i]), "{} differs on {:?} at x={}", op.name(), tier, xs[i]);
+            }
+        }
+    }
+}
+
+/// Fixed-size chunks: results are bitwise identical for 1, 2, 3 and 8 threads.
+#[test]
+fn thread_count_does_not_change_results() {
+    let n = 1 << 20;
+    let mut rng = Rng(11);
+    let xs: Vec<f32> = (0..n).map(|_| (rng.unit() * 20.0 - 10.0) as f32).collect();
+    let bias: Vec<f32> = (0..1024).map(|i| i as f32 * 0.001).collect();
+    let x = ArrayView::from_slice(&xs, &[n / 1024, 1024]).unwrap();
+    let b = ArrayView::from_slice(&bias, &[1024]).unwrap();
+    for tier in numkern::available_tiers() {
+        let mut reference: Option<(Vec<f32>, Vec<f32>)> = None;
+        for threads in [1, 2, 3, 8] {
+            let e = exec(tier, threads);
+            let (mut y, mut z) = (vec![0f32; n], vec![0f32; n]);
+            e.unary(UnaryOp::Tanh, &x, &mut ArrayViewMut::from_slice(&mut y, &[n / 1024, 1024]).unwrap()).unwrap();
+            e.binary(BinaryOp::Add, &x, &b, &mut ArrayViewMut::from_slice(&mut z, &[n / 1024, 1024]).unwrap()).unwrap();
+            match &reference {
+                None => reference = Some((y, z)),
+                Some((y0, z0)) => {
+                    assert!(y.iter().zip(y0).all(|(a, b)| a.to_bits() == b.to_bits()), "tanh differs with {threads} threads");
+                    assert!(z.iter().zip(z0).all(|(a, b)| a.to_bits() == b.to_bits()), "add differs with {threads} threads");
+                }
+            }
+        }
+    }
+}
+
+/// A transposing copy (the tiled path) of a non-square matrix, every tier.
+#[test]
+fn transposing_copy_is_exact() {
+    let (r, c) = (67, 131);
+    let src: Vec<f32> = (0..r * c).map(|i| i as f32).collect();
+    let v = ArrayView::from_slice(&src, &[r, c]).unwrap();
+    let t = v.map_raw(numkern::framework::views::transpose).unwrap();
+    for e in tiers() {
+        let mut dst = vec![0f64; r * c];
+        e.copy(&t, &mut ArrayViewMut::from_slice(&mut dst, &[c, r]).unwrap()).unwrap();
+        for i in 0..c {
+            for j in 0..r {
+                assert_eq!(dst[i * r + j], src[j * c + i] as f64);
+            }
+        }
+    }
+}
