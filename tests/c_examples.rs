@@ -1,0 +1,53 @@
+//! Builds the C tour and the C++ program with -Wall -Wextra -Werror against
+//! libnumkern.so and libnumkern.a, runs them, and checks that the shared
+//! library exports only numkern_-prefixed symbols.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Makes sure target/release has the cdylib and staticlib.
+fn libdir() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let st = Command::new(cargo).args(["build", "--release", "--lib"]).current_dir(root()).status().expect("cargo build");
+    assert!(st.success(), "cargo build --release --lib failed");
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"));
+    target.join("release")
+}
+
+#[test]
+fn c_and_cpp_tours_build_warning_free_and_pass() {
+    if cfg!(not(target_arch = "x86_64")) && std::env::var("NUMKERN_CROSS").is_ok() {
+        return; // cross runs: the host toolchain cannot link the target's library
+    }
+    let lib = libdir();
+    let out = Command::new("make")
+        .args(["-C", "c_examples", "clean", "run"])
+        .arg(format!("LIBDIR={}", lib.display()))
+        .arg(format!("BUILD={}", lib.join("c_examples").display()))
+        .current_dir(root())
+        .output()
+        .expect("make");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    println!("{text}");
+    assert!(out.status.success(), "C examples failed:\n{text}");
+    assert_eq!(text.matches("all checks passed").count(), 4, "expected 4 passing programs:\n{text}");
+}
+
+#[test]
+fn shared_library_exports_only_prefixed_symbols() {
+    let lib = libdir();
+    let so = lib.join("libnumkern.so");
+    if !Path::new(&so).exists() {
+        panic!("{} missing", so.display());
+    }
+    let out = Command::new("nm").args(["-D", "--defined-only"]).arg(&so).output().expect("nm");
+    let syms = String::from_utf8_lossy(&out.stdout);
+    let exported: Vec<&str> = syms.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    assert!(exported.len() > 50, "too few exports: {exported:?}");
+    let foreign: Vec<&&str> = exported.iter().filter(|s| !s.starts_with("numkern_")).collect();
+    assert!(foreign.is_empty(), "unprefixed exports: {foreign:?}");
+}
