@@ -1,0 +1,86 @@
+//! The framework's unsafe code under Miri (run by tests/run_all.sh as
+//! `cargo +nightly miri test --test miri`): descriptor <-> slice conversion,
+//! strided iteration with negative/zero strides, overlap copies, the tiled
+//! transpose, and the portable microkernels' partial loads and stores.
+//! Small sizes: Miri is ~1000x slower than native code.
+
+mod common;
+use common::*;
+use numkern::framework::views;
+use numkern::kernels::{BinaryOp, UnaryOp};
+use numkern::{ArrayView, ArrayViewMut, Tier};
+
+fn portable() -> numkern::ops::Exec {
+    exec(Tier::Portable, 1)
+}
+
+#[test]
+fn strided_reversed_broadcast_binary() {
+    let a: Vec<f32> = (0..35).map(|i| i as f32).collect();
+    let b: Vec<f32> = (0..7).map(|i| i as f32 * 10.0).collect();
+    let av = ArrayView::from_slice(&a, &[5, 7]).unwrap();
+    let av = av.map_raw(|r| views::slice(r, 1, views::NUMKERN_NONE, views::NUMKERN_NONE, -1)).unwrap();
+    let bv = ArrayView::from_slice(&b, &[7]).unwrap();
+    let mut out = vec![0f32; 35];
+    portable().binary(BinaryOp::Add, &av, &bv, &mut ArrayViewMut::from_slice(&mut out, &[5, 7]).unwrap()).unwrap();
+    for i in 0..5 {
+        for j in 0..7 {
+            assert_eq!(out[i * 7 + j], a[i * 7 + 6 - j] + b[j]);
+        }
+    }
+}
+
+#[test]
+fn overlapping_output_reads_a_copy() {
+    let mut buf: Vec<f32> = (0..20).map(|i| i as f32).collect();
+    let orig = buf.clone();
+    let p = buf.as_mut_ptr();
+    // SAFETY (test): two views of one buffer, exactly what C callers can pass.
+    let x = ArrayView::from_slice(unsafe { std::slice::from_raw_parts(p, 20) }, &[19]).unwrap();
+    let x = x.map_raw(|r| views::slice(r, 0, 0, 19, 1)).unwrap();
+    let mut y = ArrayViewMut::from_slice_strided(unsafe { std::slice::from_raw_parts_mut(p, 20) }, 1, &[19], &[1]).unwrap();
+    portable().unary(UnaryOp::Negative, &x, &mut y).unwrap();
+    for i in 0..19 {
+        assert_eq!(buf[i + 1], -orig[i]);
+    }
+}
+
+#[test]
+fn transposed_copy_and_casts() {
+    let src: Vec<i32> = (0..9 * 13).collect();
+    let v = ArrayView::from_slice(&src, &[9, 13]).unwrap();
+    let t = v.map_raw(views::transpose).unwrap();
+    let mut dst = vec![0f64; 9 * 13];
+    portable().copy(&t, &mut ArrayViewMut::from_slice(&mut dst, &[13, 9]).unwrap()).unwrap();
+    for i in 0..13 {
+        for j in 0..9 {
+            assert_eq!(dst[i * 9 + j], src[j * 13 + i] as f64);
+        }
+    }
+}
+
+#[test]
+fn tails_and_inplace_unary() {
+    for n in [0usize, 1, 7, 8, 9, 17, 33] {
+        let mut x: Vec<f64> = (0..n).map(|i| i as f64 - 3.0).collect();
+        let orig = x.clone();
+        let mut v = ArrayViewMut::from_slice(&mut x, &[n]).unwrap();
+        portable().unary_inplace(UnaryOp::Relu, Default::default(), &mut v).unwrap();
+        for i in 0..n {
+            assert_eq!(x[i], orig[i].max(0.0));
+        }
+    }
+}
+
+#[test]
+fn reshape_squeeze_expand_views() {
+    let a: Vec<f32> = (0..24).map(|i| i as f32).collect();
+    let v = ArrayView::from_slice(&a, &[2, 3, 4]).unwrap();
+    let r = v.map_raw(|r| views::reshape(r, &[6, -1])).unwrap();
+    assert_eq!(r.shape(), &[6, 4]);
+    assert_eq!(r.get(&[5, 3]), Some(23.0));
+    let e = r.map_raw(|r| views::expand_dims(r, 1)).unwrap();
+    assert_eq!(e.shape(), &[6, 1, 4]);
+    let s = e.map_raw(|r| views::squeeze(r, None)).unwrap();
+    assert_eq!(s.to_vec(), a);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole numkern test suite, on a fresh machine (the README's test command).
+#  1. host: cargo test --release (every SIMD tier this CPU has, C/C++ tours
+#     against the .so and .a, header freshness, sampled accuracy sweeps);
+#  2. Miri on the framework's unsafe code (portable tier, small cases);
+#  3. the NEON tier: cross-built for aarch64 and run under qemu-user.
+# Installs what it needs (Debian packages, rustup target and component).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v aarch64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
+command -v make >/dev/null || need_apt+=(make)
+command -v g++ >/dev/null || need_apt+=(g++)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "== installing ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+rustup target list --installed | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+rustup +nightly component list --installed 2>/dev/null | grep -q '^miri' || rustup +nightly component add miri rust-src
+
+echo "== host tests (all tiers of this CPU)"
+cargo test --release
+
+echo "== Miri: framework unsafe code, portable tier"
+MIRIFLAGS="-Zmiri-disable-isolation" PROPTEST_CASES=4 cargo +nightly miri test --test miri
+
+echo "== aarch64 (NEON tier) under qemu-user"
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
+NUMKERN_CROSS=1 PROPTEST_CASES=24 NUMKERN_SWEEP_STEP=1000003 \
+    cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri
+
+echo "numkern: all test stages passed"
