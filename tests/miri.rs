@@ -34,12 +34,11 @@ fn strided_reversed_broadcast_binary() {
 fn overlapping_output_reads_a_copy() {
     let mut buf: Vec<f32> = (0..20).map(|i| i as f32).collect();
     let orig = buf.clone();
-    let p = buf.as_mut_ptr();
-    // SAFETY (test): two views of one buffer, exactly what C callers can pass.
-    let x = ArrayView::from_slice(unsafe { std::slice::from_raw_parts(p, 20) }, &[19]).unwrap();
-    let x = x.map_raw(|r| views::slice(r, 0, 0, 19, 1)).unwrap();
-    let mut y = ArrayViewMut::from_slice_strided(unsafe { std::slice::from_raw_parts_mut(p, 20) }, 1, &[19], &[1]).unwrap();
-    portable().unary(UnaryOp::Negative, &x, &mut y).unwrap();
+    let p = buf.as_mut_ptr() as *mut u8;
+    // Two raw views of one allocation, as a C caller passes them: out = x shifted by one.
+    let x = numkern::RawArray::new(p, numkern::DType::F32, &[19], &[1], "x").unwrap();
+    let out = numkern::RawArray::new(p.wrapping_add(4), numkern::DType::F32, &[19], &[1], "out").unwrap();
+    unsafe { numkern::ops::unary_raw(portable(), UnaryOp::Negative, Default::default(), &x, &out) }.unwrap();
     for i in 0..19 {
         assert_eq!(buf[i + 1], -orig[i]);
     }

@@ -396,9 +396,15 @@ impl<'a, T: Element> ArrayViewMut<'a, T> {
     }
     /// A general strided writable view; its elements must be distinct.
     pub fn from_slice_strided(data: &'a mut [T], offset: usize, shape: &[usize], strides: &[isize]) -> Result<Self> {
-        let view = ArrayView::from_slice_strided(data, offset, shape, strides)?;
-        view.raw.check_writable("data")?;
-        Ok(ArrayViewMut { raw: view.raw, _life: PhantomData })
+        if shape.len() != strides.len() || shape.len() > MAX_NDIM {
+            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
+        }
+        check_in_slice(data.len(), offset, shape, strides)?;
+        // The pointer must come from the mutable borrow: writes go through it.
+        let base = if shape.contains(&0) { data.as_mut_ptr() } else { data[offset..].as_mut_ptr() };
+        let raw = RawArray::new(base as *mut u8, T::DTYPE, shape, strides, "data")?;
+        raw.check_writable("data")?;
+        Ok(ArrayViewMut { raw, _life: PhantomData })
     }
     /// A read-only view of the same elements.
     pub fn view(&self) -> ArrayView<'_, T> {
