@@ -81,17 +81,9 @@ pub fn unary_ref(op: UnaryOp, x: f64, p: UnaryParams) -> f64 {
                 x.max(0.0) + (-x.abs()).exp().ln_1p()
             }
         }
-        Clip => maximum(minimum_first(x, p.a), p.b),
+        Clip => minimum_np(maximum_np(x, p.a), p.b),
         Affine => x * p.a + p.b,
     }
-}
-
-/// np.maximum(x, lo) then np.minimum(., hi) with NaN propagation.
-fn minimum_first(x: f64, lo: f64) -> f64 {
-    maximum_np(x, lo)
-}
-fn maximum(x: f64, hi: f64) -> f64 {
-    minimum_np(x, hi)
 }
 
 pub fn maximum_np(a: f64, b: f64) -> f64 {
