@@ -20,23 +20,24 @@ fn exec(tier: numkern::Tier, threads: usize) -> Exec {
     Exec(Ctx { tier, threads })
 }
 
-/// Plain loops the compiler vectorizes for the baseline target: the bandwidth yardstick.
+/// Plain loops the compiler vectorizes for the baseline target: the bandwidth
+/// yardstick. With 2 threads each takes one half, on a pool built once, so the
+/// baseline pays no thread start-up per iteration (numkern's own pool is also
+/// persistent).
 fn stream_add<T: Copy + std::ops::Add<Output = T> + Send + Sync>(a: &[T], b: &[T], c: &mut [T], threads: usize) {
-    let chunk = a.len().div_ceil(threads.max(1));
-    std::thread::scope(|s| {
-        for ((ca, cb), cc) in a.chunks(chunk).zip(b.chunks(chunk)).zip(c.chunks_mut(chunk)) {
-            let mut job = move || {
-                for i in 0..cc.len() {
-                    cc[i] = ca[i] + cb[i];
-                }
-            };
-            if threads <= 1 {
-                job()
-            } else {
-                s.spawn(job);
-            }
+    fn add_into<T: Copy + std::ops::Add<Output = T>>(a: &[T], b: &[T], c: &mut [T]) {
+        for ((c, &a), &b) in c.iter_mut().zip(a).zip(b) {
+            *c = a + b;
         }
-    });
+    }
+    if threads <= 1 {
+        return add_into(a, b, c);
+    }
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap());
+    let half = a.len() / 2;
+    let (c0, c1) = c.split_at_mut(half);
+    pool.join(|| add_into(&a[..half], &b[..half], c0), || add_into(&a[half..], &b[half..], c1));
 }
 
 fn bench_dtype<T: numkern::kernels::KernelFloat + Element + Default + std::ops::Add<Output = T> + From<f32>>(c: &mut Criterion, dt: &str) {

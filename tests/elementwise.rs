@@ -317,7 +317,10 @@ proptest! {
 }
 
 /// Every op on every tier gives the same bits: the primitives are correctly
-/// rounded and every tier runs the same algorithm.
+/// rounded and every tier runs the same algorithm. The exceptions are f32
+/// sigmoid and tanh, whose residual step starts from AVX-512's 14-bit `rcp14`
+/// there and from an exact division elsewhere: their tiers may differ by one
+/// ULP (each stays within the documented bound, see tests/accuracy.rs).
 #[test]
 fn tiers_agree_bitwise() {
     let mut rng = Rng(7);
@@ -332,8 +335,11 @@ fn tiers_agree_bitwise() {
             results.push((exec.0.tier, ys));
         }
         for (tier, ys) in &results[1..] {
+            let ulps_apart = if matches!(op, UnaryOp::Sigmoid | UnaryOp::Tanh) { 1 } else { 0 };
             for i in 0..xs.len() {
-                assert!(same_bits(ys[i], results[0].1[i]), "{} differs on {:?} at x={}", op.name(), tier, xs[i]);
+                let (a, b) = (ys[i], results[0].1[i]);
+                let agree = same_bits(a, b) || (a.to_bits() as i64 - b.to_bits() as i64).abs() <= ulps_apart;
+                assert!(agree, "{} differs on {:?} at x={}: {a:e} vs {b:e}", op.name(), tier, xs[i]);
             }
         }
     }

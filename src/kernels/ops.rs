@@ -41,7 +41,7 @@ use crate::dtype::Real;
 impl<S: Simd> KernelReal<S> for f32 {
     #[inline(always)]
     fn exp(x: S::F32) -> S::F32 {
-        math::exp(x)
+        math::exp_f32::<S>(x)
     }
     #[inline(always)]
     fn expm1(x: S::F32) -> S::F32 {
@@ -57,11 +57,11 @@ impl<S: Simd> KernelReal<S> for f32 {
     }
     #[inline(always)]
     fn tanh(x: S::F32) -> S::F32 {
-        math::tanh_f32(x)
+        math::tanh_f32::<S>(x)
     }
     #[inline(always)]
     fn sigmoid(x: S::F32) -> S::F32 {
-        math::sigmoid(x)
+        math::sigmoid_f32::<S>(x)
     }
     #[inline(always)]
     fn gelu(x: S::F32) -> S::F32 {

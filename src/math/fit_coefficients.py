@@ -50,3 +50,27 @@ def erfc_k(v):
 k, err = fit(erfc_k, -1, 1, 24)
 print(f"// erfc K(v) degree 24, max rel error {mp.nstr(err / erfc_k(-1), 3)}")
 show("ERFC_K", k)
+
+# f32 exp (fast_f32.rs): 2^(j/16) as f32 hi + lo, the ln2 split, and
+# (e^r - 1 - r) / r^2 ~ G0 + G1 r on |r| <= 0.022 (a little over ln2/32).
+import struct
+
+
+def f32(x):
+    return struct.unpack("f", struct.pack("f", float(x)))[0]
+
+
+hi = [f32(mp.power(2, mp.mpf(j) / 16)) for j in range(16)]
+lo = [f32(mp.power(2, mp.mpf(j) / 16) - mp.mpf(h)) for j, h in enumerate(hi)]
+print("EXP2_SIXTEENTHS_HI =", [repr(h) for h in hi])
+print("EXP2_SIXTEENTHS_LO =", [repr(v) for v in lo])
+c = mp.log(2)
+print("LN2_HI =", repr(f32(c)), " LN2_LO =", repr(f32(c - mp.mpf(f32(c)))))
+
+
+def exp_g(r):
+    return mp.mpf(1) / 2 if r == 0 else (mp.exp(r) - 1 - r) / r**2
+
+
+g, err = fit(exp_g, -mp.mpf("0.022"), mp.mpf("0.022"), 1)
+print("G1, G0 =", [mp.nstr(v, 20) for v in g])

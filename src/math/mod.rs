@@ -14,6 +14,9 @@
 use crate::dtype::Real;
 use crate::simd::{Simd, SimdFloat};
 
+mod fast_f32;
+pub use fast_f32::{exp_f32, sigmoid_f32};
+
 #[inline(always)]
 fn k<V: SimdFloat>(c: f64) -> V {
     V::splat(V::Scalar::from_f64(c))
@@ -192,9 +195,10 @@ where
 }
 
 /// tanh(x) = x + x^3 P(x^2) below |x| = 0.5493 (tanh < 0.5), else
-/// 1 - 2 / (1 + e^{2|x|}) with the sign restored.
+/// 1 - 2 / (1 + e^{2|x|}) with the sign restored. Max error 1.5 ULP.
 #[inline(always)]
-pub fn tanh_f32<V: SimdFloat<Scalar = f32>>(x: V) -> V {
+pub fn tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
+    type V<S> = <S as Simd>::F32;
     // fit_coefficients.py: max abs error 1.1e-11 on P.
     const P: [f64; 7] = [
         -9.6654029437730801895e-4,
@@ -208,9 +212,18 @@ pub fn tanh_f32<V: SimdFloat<Scalar = f32>>(x: V) -> V {
     let a = x.abs();
     let z = a.mul(a);
     let small = a.mul(z).mul_add(horner(z, &P), a);
-    let e2 = exp(a.add(a));
-    let large = k::<V>(2.0).div(e2.add(k(1.0))).neg().add(k(1.0));
-    let r = V::select(a.lt(k(0.5493)), small, large);
+    // Large: 1 - 2 / (1 + E), E = e^{2|x|} (|x| <= 9.1 keeps it finite; tanh
+    // rounds to 1 above 9.01). The quotient is a reciprocal refined by one
+    // residual step that takes in the rounding error of 1 + E.
+    let big_e = exp_f32::<S>(k::<V<S>>(9.1).min_raw(a).mul(k(2.0)));
+    let d = big_e.add(k(1.0));
+    let d_lo = k::<V<S>>(1.0).sub(d.sub(big_e)); // exact: Fast2Sum, E >= 1
+    let y0 = d.recip_approx();
+    let q0 = y0.mul(k(2.0));
+    let residual = q0.neg_mul_add(d, k(2.0));
+    let residual = q0.neg_mul_add(d_lo, residual);
+    let large = k::<V<S>>(1.0).sub(residual.mul_add(y0, q0));
+    let r = V::<S>::select(a.lt(k(0.5493)), small, large);
     r.bit_or(x.sign_bit())
 }
 

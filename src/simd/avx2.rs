@@ -83,6 +83,10 @@ macro_rules! avx2_common {
             unsafe { $V($round::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(self.0)) }
         }
         #[inline(always)]
+        fn floor(self) -> Self {
+            unsafe { $V($round::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(self.0)) }
+        }
+        #[inline(always)]
         fn max_raw(self, b: Self) -> Self {
             unsafe { $V($max(self.0, b.0)) }
         }
@@ -250,5 +254,16 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn narrow(lo: F64x4, hi: F64x4) -> F32x8 {
         unsafe { F32x8(_mm256_set_m128(_mm256_cvtpd_ps(hi.0), _mm256_cvtpd_ps(lo.0))) }
+    }
+    #[inline(always)]
+    fn lookup16(table: &[f32; 16], idx: F32x8) -> F32x8 {
+        // SAFETY: reads the 16 floats of `table`. vpermps uses idx bits 0..2;
+        // bit 3, shifted into the sign, picks the half for blendv.
+        unsafe {
+            let i = _mm256_castps_si256(idx.0);
+            let lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table.as_ptr()), i);
+            let hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table.as_ptr().add(8)), i);
+            F32x8(_mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32::<28>(i))))
+        }
     }
 }

@@ -45,6 +45,8 @@ pub trait SimdFloat: Copy + 'static {
     fn sqrt(self) -> Self;
     /// Round to nearest integer, ties to even (exact for |x| < 2^(mantissa bits - 1)).
     fn round(self) -> Self;
+    /// Round toward -inf.
+    fn floor(self) -> Self;
     /// `self > b ? self : b`: returns `b` when either is NaN (x86 `max` semantics).
     fn max_raw(self, b: Self) -> Self;
     /// `self < b ? self : b`: returns `b` when either is NaN.
@@ -74,6 +76,17 @@ pub trait SimdFloat: Copy + 'static {
     /// underflow). Exact-once whenever `self * 2^floor(n/2)` is normal, which
     /// holds for every use in `math` (|self| in [2^-2, 2^2], |n| <= 2*EMAX).
     fn ldexp(self, n: Self) -> Self;
+    /// `self * 2^floor(n)`, rounded once (AVX-512's `scalef` floors by itself).
+    #[inline(always)]
+    fn ldexp_floor(self, n: Self) -> Self {
+        self.ldexp(n.floor())
+    }
+    /// 1 / self to a relative error below 2^-14: AVX-512's `rcp14`, an exact
+    /// division elsewhere. Callers refine it with a residual step.
+    #[inline(always)]
+    fn recip_approx(self) -> Self {
+        Self::splat(Self::Scalar::from_f64(1.0)).div(self)
+    }
     /// For positive normal `self`: `(m, e)` with `self = m * 2^e`, `m` in [1, 2).
     fn frexp(self) -> (Self, Self);
 
@@ -115,6 +128,9 @@ pub trait Simd: Copy + Send + Sync + 'static {
     fn widen(x: Self::F32) -> (Self::F64, Self::F64);
     /// Two f64 vectors -> one f32 vector, rounding to nearest even.
     fn narrow(lo: Self::F64, hi: Self::F64) -> Self::F32;
+    /// Lane `i` = `table[bits(idx_i) & 15]`: a 16-entry table keyed by the low
+    /// four bits of each lane's bit pattern (one `vpermps` on AVX-512).
+    fn lookup16(table: &[f32; 16], idx: Self::F32) -> Self::F32;
 }
 
 /// Maps a scalar float to its vector type on tier `S`.

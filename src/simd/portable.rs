@@ -93,6 +93,10 @@ macro_rules! portable_float {
                 $V((self.0 + m) - m)
             }
             #[inline(always)]
+            fn floor(self) -> Self {
+                $V(self.0.floor())
+            }
+            #[inline(always)]
             fn max_raw(self, b: Self) -> Self {
                 $V(self.0.simd_gt(b.0).select(self.0, b.0))
             }
@@ -205,5 +209,10 @@ impl Simd for Portable {
     fn narrow(lo: F64x4, hi: F64x4) -> F32x8 {
         let (l, h) = (lo.0.to_array(), hi.0.to_array());
         F32x8(f32x8::new(core::array::from_fn(|i| if i < 4 { l[i] as f32 } else { h[i - 4] as f32 })))
+    }
+    #[inline(always)]
+    fn lookup16(table: &[f32; 16], idx: F32x8) -> F32x8 {
+        let a = idx.0.to_array();
+        F32x8(f32x8::new(core::array::from_fn(|i| table[(a[i].to_bits() & 15) as usize])))
     }
 }
