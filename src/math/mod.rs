@@ -396,10 +396,3 @@ pub fn gelu_f64<V: SimdFloat<Scalar = f64>>(x_in: V) -> V {
     let r = V::select(x.lt(k(0.0)), negative, positive);
     V::select(x_in.gt(k(40.0)), x_in, r)
 }
-
-/// The f32 forms of the f64 algorithms: widen, evaluate, round once.
-#[inline(always)]
-pub fn via_f64<S: Simd>(x: S::F32, f: impl Fn(S::F64) -> S::F64) -> S::F32 {
-    let (lo, hi) = S::widen(x);
-    S::narrow(f(lo), f(hi))
-}
