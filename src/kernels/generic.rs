@@ -5,7 +5,7 @@
 //! buffer. Tails use partial loads/stores: nothing outside the run is touched.
 
 use super::ops::{BinaryMap, CompareMap, KernelReal, PredicateMap, UnaryMap};
-use super::UnaryParams;
+use super::{CastTo, UnaryParams, TRANSPOSE_TILE};
 use crate::dtype::Real;
 use crate::simd::{low_bits, Simd, SimdFloat};
 
@@ -283,6 +283,39 @@ pub unsafe fn map_scalar<A: Copy, C: Copy>(n: usize, a: *const A, sa: isize, c: 
             *c.offset(i * sc) = f(*a.offset(i * sa));
         }
     }
+}
+
+/// A tile of a transposing copy, dst[r][c] = src[r][c] cast to `D`. Full
+/// tiles of a same-type copy that reads along r and writes along c (a
+/// transpose of contiguous data) are transposed in registers; with `stream`
+/// and 64-byte aligned destination rows, their stores bypass the caches.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn tile<S: Simd, A: CastTo<D>, D: Copy + 'static>(
+    rows: usize,
+    cols: usize,
+    src: *const u8,
+    s_r: isize,
+    s_c: isize,
+    dst: *mut u8,
+    d_r: isize,
+    d_c: isize,
+    stream: bool,
+) {
+    use std::any::TypeId;
+    let size = std::mem::size_of::<A>();
+    let full = rows == TRANSPOSE_TILE && cols == TRANSPOSE_TILE && s_r == 1 && d_c == 1;
+    if full && TypeId::of::<A>() == TypeId::of::<D>() {
+        let stream = stream && (dst as usize % 64 == 0) && (d_r * size as isize) % 64 == 0;
+        match (size, stream) {
+            (4, false) => return S::transpose16_b32::<false>(src as *const u32, s_c, dst as *mut u32, d_r),
+            (4, true) => return S::transpose16_b32::<true>(src as *const u32, s_c, dst as *mut u32, d_r),
+            (8, false) => return S::transpose16_b64::<false>(src as *const u64, s_c, dst as *mut u64, d_r),
+            (8, true) => return S::transpose16_b64::<true>(src as *const u64, s_c, dst as *mut u64, d_r),
+            _ => {}
+        }
+    }
+    tile_scalar(rows, cols, src as *const A, s_r, s_c, dst as *mut D, d_r, d_c, |v: A| v.cast_to())
 }
 
 /// A rows x cols tile: dst[r][c] = f(src[r][c]) with general strides. The

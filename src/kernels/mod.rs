@@ -24,14 +24,18 @@ pub type PredicateFn<T> = unsafe fn(usize, *const T, isize, *mut u8, isize);
 pub type WhereFn<T> = unsafe fn(usize, *const u8, isize, *const T, isize, *const T, isize, *mut T, isize);
 /// Byte-level (dtype-erased) run kernels for casts and logic.
 pub type CastFn = unsafe fn(usize, *const u8, isize, *mut u8, isize);
-pub type CastTileFn = unsafe fn(usize, usize, *const u8, isize, isize, *mut u8, isize, isize);
+/// Side of the tiles a transposing copy hands to a `CastTileFn`.
+pub(crate) const TRANSPOSE_TILE: usize = 16;
+/// (rows, cols, src, src row stride, src col stride, dst, dst row stride,
+/// dst col stride, stream): see [`generic::tile`].
+pub type CastTileFn = unsafe fn(usize, usize, *const u8, isize, isize, *mut u8, isize, isize, bool);
 pub type LogicalFn = unsafe fn(usize, *const u8, isize, *const u8, isize, *mut u8, isize);
 
 /// Conversion with NumPy's `astype` meaning where NumPy defines one: ints to
 /// narrower ints wrap, ints and f64 to f32 round to nearest even. Where NumPy
 /// leaves it undefined (NaN or out-of-range float to int) we saturate and send
 /// NaN to 0.
-pub trait CastTo<D>: Copy {
+pub trait CastTo<D>: Copy + 'static {
     fn cast_to(self) -> D;
 }
 macro_rules! cast_impls {
@@ -79,8 +83,12 @@ macro_rules! tier_module {
             }
             $(#[target_feature(enable = $feat)])?
             #[allow(clippy::too_many_arguments)]
-            pub unsafe fn cast_tile<A: CastTo<D>, D: Copy>(rows: usize, cols: usize, a: *const u8, sr: isize, sc: isize, d: *mut u8, dr: isize, dc: isize) {
-                generic::tile_scalar(rows, cols, a as *const A, sr, sc, d as *mut D, dr, dc, |v: A| v.cast_to())
+            pub unsafe fn cast_tile<A: CastTo<D>, D: Copy + 'static>(rows: usize, cols: usize, a: *const u8, sr: isize, sc: isize, d: *mut u8, dr: isize, dc: isize, stream: bool) {
+                generic::tile::<S, A, D>(rows, cols, a, sr, sc, d, dr, dc, stream)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn stream_fence() {
+                <S as crate::simd::Simd>::stream_fence()
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn logical<const OP: u8>(n: usize, a: *const u8, sa: isize, b: *const u8, sb: isize, c: *mut u8, sc: isize) {
@@ -144,6 +152,20 @@ pub fn logical_fn(tier: Tier, op: LogicalOp) -> LogicalFn {
         LogicalOp::Or => by_tier!(tier, logical [1]),
         LogicalOp::Xor => by_tier!(tier, logical [2]),
     }
+}
+
+/// Orders a thread's earlier streaming stores (from `cast_tile` with
+/// `stream`) before its later stores.
+pub fn stream_fence(tier: Tier) {
+    let fence: unsafe fn() = match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 => tiers::avx512::stream_fence,
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 => tiers::avx2::stream_fence,
+        _ => tiers::portable::stream_fence,
+    };
+    // SAFETY: the tier was detected on this CPU (or is portable).
+    unsafe { fence() }
 }
 
 pub fn logical_not_fn(tier: Tier) -> CastFn {

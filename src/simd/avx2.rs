@@ -266,4 +266,98 @@ impl Simd for Avx2 {
             F32x8(_mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32::<28>(i))))
         }
     }
+    #[inline(always)]
+    fn stream_fence() {
+        // SAFETY: sfence has no operands.
+        unsafe { _mm_sfence() }
+    }
+    // Each destination row's 64 bytes are stored back to back, so streaming
+    // stores fill whole lines at once.
+    #[inline(always)]
+    unsafe fn transpose16_b32<const STREAM: bool>(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
+        for bi in [0, 8] {
+            let left = transpose8x8_b32(src.offset(bi), ss);
+            let right = transpose8x8_b32(src.offset(8 * ss + bi), ss);
+            for x in 0..8 {
+                let d = dst.offset((bi + x as isize) * ds);
+                store_half_line::<STREAM>(d as *mut u8, left[x]);
+                store_half_line::<STREAM>(d.add(8) as *mut u8, right[x]);
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn transpose16_b64<const STREAM: bool>(src: *const u64, ss: isize, dst: *mut u64, ds: isize) {
+        for bi in [0, 4, 8, 12] {
+            let mut blocks = [[_mm256_setzero_si256(); 4]; 4];
+            for (bj, b) in blocks.iter_mut().enumerate() {
+                *b = transpose4x4_b64(src.offset(4 * bj as isize * ss + bi), ss);
+            }
+            for x in 0..4 {
+                let d = dst.offset((bi + x as isize) * ds);
+                for (bj, b) in blocks.iter().enumerate() {
+                    store_half_line::<STREAM>(d.add(4 * bj) as *mut u8, b[x]);
+                }
+            }
+        }
+    }
+}
+
+// Plain loops over arrays, no closures or `array::from_fn`: a closure does not
+// inherit the caller's target features, so its intrinsics would become calls.
+
+/// Row x of the result is element x of each of the 8 source rows
+/// (`s + c * ss`, 8 elements each). After the two interleaving steps, 128-bit
+/// lane k of u[4i + m] holds element 4k + m of rows 4i..4i+3.
+#[inline(always)]
+unsafe fn transpose8x8_b32(s: *const u32, ss: isize) -> [__m256i; 8] {
+    let mut r = [_mm256_setzero_ps(); 8];
+    for (c, v) in r.iter_mut().enumerate() {
+        *v = _mm256_loadu_ps(s.offset(c as isize * ss) as *const f32);
+    }
+    let mut t = [_mm256_setzero_ps(); 8];
+    for x in (0..8).step_by(2) {
+        t[x] = _mm256_unpacklo_ps(r[x], r[x + 1]);
+        t[x + 1] = _mm256_unpackhi_ps(r[x], r[x + 1]);
+    }
+    let mut u = [_mm256_setzero_ps(); 8];
+    for i in (0..8).step_by(4) {
+        for h in 0..2 {
+            let (a, b) = (t[i + h], t[i + 2 + h]);
+            u[i + 2 * h] = _mm256_shuffle_ps::<0x44>(a, b);
+            u[i + 2 * h + 1] = _mm256_shuffle_ps::<0xEE>(a, b);
+        }
+    }
+    let mut out = [_mm256_setzero_si256(); 8];
+    for m in 0..4 {
+        out[m] = _mm256_castps_si256(_mm256_permute2f128_ps::<0x20>(u[m], u[4 + m]));
+        out[4 + m] = _mm256_castps_si256(_mm256_permute2f128_ps::<0x31>(u[m], u[4 + m]));
+    }
+    out
+}
+
+/// As [`transpose8x8_b32`] for a 4 x 4 block of 8-byte elements: 128-bit
+/// lane k of t[2i + m] holds element 2k + m of rows 2i, 2i+1.
+#[inline(always)]
+unsafe fn transpose4x4_b64(s: *const u64, ss: isize) -> [__m256i; 4] {
+    let mut r = [_mm256_setzero_pd(); 4];
+    for (c, v) in r.iter_mut().enumerate() {
+        *v = _mm256_loadu_pd(s.offset(c as isize * ss) as *const f64);
+    }
+    let t = [_mm256_unpacklo_pd(r[0], r[1]), _mm256_unpackhi_pd(r[0], r[1]), _mm256_unpacklo_pd(r[2], r[3]), _mm256_unpackhi_pd(r[2], r[3])];
+    let mut out = [_mm256_setzero_si256(); 4];
+    for m in 0..2 {
+        out[m] = _mm256_castpd_si256(_mm256_permute2f128_pd::<0x20>(t[m], t[2 + m]));
+        out[2 + m] = _mm256_castpd_si256(_mm256_permute2f128_pd::<0x31>(t[m], t[2 + m]));
+    }
+    out
+}
+
+/// Stores 32 bytes; with `STREAM` a non-temporal store (`p` 32-byte aligned).
+#[inline(always)]
+unsafe fn store_half_line<const STREAM: bool>(p: *mut u8, v: __m256i) {
+    if STREAM {
+        _mm256_stream_si256(p as *mut _, v)
+    } else {
+        _mm256_storeu_si256(p as *mut _, v)
+    }
 }

@@ -197,4 +197,91 @@ impl Simd for Avx512 {
         // SAFETY: reads the 16 floats of `table`; vpermps uses idx bits 0..3.
         unsafe { F32x16(_mm512_permutexvar_ps(_mm512_castps_si512(idx.0), _mm512_loadu_ps(table.as_ptr()))) }
     }
+    #[inline(always)]
+    fn stream_fence() {
+        // SAFETY: sfence has no operands.
+        unsafe { _mm_sfence() }
+    }
+    // Plain loops over arrays, no closures or `array::from_fn`: a closure
+    // does not inherit the caller's target features, so its intrinsics would
+    // become out-of-line calls.
+    #[inline(always)]
+    unsafe fn transpose16_b32<const STREAM: bool>(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
+        let mut r = [_mm512_setzero_ps(); 16];
+        for (c, v) in r.iter_mut().enumerate() {
+            *v = _mm512_loadu_ps(src.offset(c as isize * ss) as *const f32);
+        }
+        // Pairs of rows interleaved by 32 bits, then by 64 bits: 128-bit lane k
+        // of u[4i + m] holds element 4k + m of rows 4i..4i+3.
+        let mut t = [_mm512_setzero_ps(); 16];
+        for x in (0..16).step_by(2) {
+            t[x] = _mm512_unpacklo_ps(r[x], r[x + 1]);
+            t[x + 1] = _mm512_unpackhi_ps(r[x], r[x + 1]);
+        }
+        let mut u = [_mm512_setzero_si512(); 16];
+        for i in (0..16).step_by(4) {
+            for h in 0..2 {
+                let (a, b) = (t[i + h], t[i + 2 + h]);
+                u[i + 2 * h] = _mm512_castps_si512(_mm512_shuffle_ps::<0x44>(a, b));
+                u[i + 2 * h + 1] = _mm512_castps_si512(_mm512_shuffle_ps::<0xEE>(a, b));
+            }
+        }
+        // Then a 4 x 4 transpose of 128-bit lanes for each m.
+        for m in 0..4 {
+            let lanes = transpose_lanes4(u[m], u[4 + m], u[8 + m], u[12 + m]);
+            for (k, v) in lanes.into_iter().enumerate() {
+                store_line::<STREAM>(dst.offset((4 * k + m) as isize * ds) as *mut u8, v);
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn transpose16_b64<const STREAM: bool>(src: *const u64, ss: isize, dst: *mut u64, ds: isize) {
+        // Four 8 x 8 blocks: 128-bit lane k of t[2i + m] holds element 2k + m of
+        // rows 2i, 2i+1; a 4 x 4 lane transpose finishes each m.
+        for (bi, bj) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
+            let s = src.offset(bj * ss + bi);
+            let d = dst.offset(bi * ds + bj);
+            let mut r = [_mm512_setzero_pd(); 8];
+            for (c, v) in r.iter_mut().enumerate() {
+                *v = _mm512_loadu_pd(s.offset(c as isize * ss) as *const f64);
+            }
+            let mut t = [_mm512_setzero_si512(); 8];
+            for x in (0..8).step_by(2) {
+                t[x] = _mm512_castpd_si512(_mm512_unpacklo_pd(r[x], r[x + 1]));
+                t[x + 1] = _mm512_castpd_si512(_mm512_unpackhi_pd(r[x], r[x + 1]));
+            }
+            for m in 0..2 {
+                let lanes = transpose_lanes4(t[m], t[2 + m], t[4 + m], t[6 + m]);
+                for (k, v) in lanes.into_iter().enumerate() {
+                    store_line::<STREAM>(d.offset((2 * k + m) as isize * ds) as *mut u8, v);
+                }
+            }
+        }
+    }
+}
+
+/// Stores 64 bytes; with `STREAM` a non-temporal store (`p` 64-byte aligned).
+#[inline(always)]
+unsafe fn store_line<const STREAM: bool>(p: *mut u8, v: __m512i) {
+    if STREAM {
+        _mm512_stream_si512(p as *mut _, v)
+    } else {
+        _mm512_storeu_si512(p as *mut _, v)
+    }
+}
+
+/// Transposes the 4 x 4 matrix of 128-bit lanes in (v0, v1, v2, v3): output
+/// k holds lane k of each input, in order.
+#[inline(always)]
+unsafe fn transpose_lanes4(v0: __m512i, v1: __m512i, v2: __m512i, v3: __m512i) -> [__m512i; 4] {
+    const EVEN: i32 = 0b10_00_10_00; // lanes 0, 2 of a, then of b
+    const ODD: i32 = 0b11_01_11_01; // lanes 1, 3
+    let (w0, w1) = (_mm512_shuffle_i64x2::<EVEN>(v0, v1), _mm512_shuffle_i64x2::<ODD>(v0, v1));
+    let (w2, w3) = (_mm512_shuffle_i64x2::<EVEN>(v2, v3), _mm512_shuffle_i64x2::<ODD>(v2, v3));
+    [
+        _mm512_shuffle_i64x2::<EVEN>(w0, w2),
+        _mm512_shuffle_i64x2::<EVEN>(w1, w3),
+        _mm512_shuffle_i64x2::<ODD>(w0, w2),
+        _mm512_shuffle_i64x2::<ODD>(w1, w3),
+    ]
 }

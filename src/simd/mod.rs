@@ -131,6 +131,47 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// Lane `i` = `table[bits(idx_i) & 15]`: a 16-entry table keyed by the low
     /// four bits of each lane's bit pattern (one `vpermps` on AVX-512).
     fn lookup16(table: &[f32; 16], idx: Self::F32) -> Self::F32;
+
+    /// Transposes a 16 x 16 block of 4-byte elements:
+    /// `dst[r * ds + c] = src[c * ss + r]` (strides in elements). All 16
+    /// source rows are loaded before any store, which also sidesteps the
+    /// 4 KiB store-to-load aliasing stalls of power-of-two strides.
+    ///
+    /// With `STREAM`, the stores bypass the caches (x86 non-temporal stores,
+    /// for destinations far larger than the caches: no read-for-ownership);
+    /// follow them with [`Simd::stream_fence`].
+    ///
+    /// # Safety
+    /// Both blocks must be valid and must not overlap. With `STREAM`, `dst`
+    /// and `ds * 4` must be multiples of 64 bytes.
+    #[inline(always)]
+    unsafe fn transpose16_b32<const STREAM: bool>(src: *const u32, ss: isize, dst: *mut u32, ds: isize) {
+        transpose16_scalar(src, ss, dst, ds)
+    }
+    /// As [`Simd::transpose16_b32`] for 8-byte elements.
+    ///
+    /// # Safety
+    /// As [`Simd::transpose16_b32`], with `ds * 8` a multiple of 64 bytes.
+    #[inline(always)]
+    unsafe fn transpose16_b64<const STREAM: bool>(src: *const u64, ss: isize, dst: *mut u64, ds: isize) {
+        transpose16_scalar(src, ss, dst, ds)
+    }
+    /// Orders earlier streaming stores before later stores (x86 `sfence`).
+    #[inline(always)]
+    fn stream_fence() {}
+}
+
+/// The scalar 16 x 16 transpose the SIMD ones are checked against.
+///
+/// # Safety
+/// As [`Simd::transpose16_b32`].
+#[inline(always)]
+pub unsafe fn transpose16_scalar<T: Copy>(src: *const T, ss: isize, dst: *mut T, ds: isize) {
+    for r in 0..16isize {
+        for c in 0..16isize {
+            *dst.offset(r * ds + c) = *src.offset(c * ss + r);
+        }
+    }
 }
 
 /// Maps a scalar float to its vector type on tier `S`.
