@@ -91,12 +91,22 @@ impl RawArray {
         }
         strides
     }
+    #[inline]
     pub fn is_c_contiguous(&self) -> bool {
-        let want = Self::contiguous_strides(self.shape());
-        (0..self.ndim).all(|k| self.shape[k] <= 1 || self.strides[k] == want[k])
+        let mut step = 1isize;
+        for k in (0..self.ndim).rev() {
+            if self.shape[k] > 1 && self.strides[k] != step {
+                return false;
+            }
+            step = step.wrapping_mul(self.shape[k].max(1) as isize);
+        }
+        true
     }
 
     /// Builds and validates an array from its parts (the one validation path).
+    /// Inlined so the 150-byte result is built in the caller's slot, not
+    /// moved through a `memcpy` per level (it showed in small-call profiles).
+    #[inline]
     pub fn new(data: *mut u8, dtype: DType, shape: &[usize], strides: &[isize], arg: &str) -> Result<RawArray> {
         if shape.len() > MAX_NDIM || strides.len() != shape.len() {
             return fail(
@@ -105,8 +115,12 @@ impl RawArray {
             );
         }
         let mut raw = RawArray { data, dtype, ndim: shape.len(), shape: [0; MAX_NDIM], strides: [0; MAX_NDIM] };
-        raw.shape[..shape.len()].copy_from_slice(shape);
-        raw.strides[..shape.len()].copy_from_slice(strides);
+        // One interleaved loop: LLVM would turn two slice copies into two
+        // libc memcpy calls, which dominated building a small view.
+        for k in 0..shape.len() {
+            raw.shape[k] = shape[k];
+            raw.strides[k] = strides[k];
+        }
         raw.validate(arg)?;
         Ok(raw)
     }
@@ -219,13 +233,15 @@ impl RawArray {
     /// reached twice. Sufficient test: sorted by |stride|, each stride steps
     /// past everything the smaller ones span.
     pub fn check_writable(&self, arg: &str) -> Result<()> {
-        let mut dims: Vec<(usize, usize)> = (0..self.ndim)
-            .filter(|&k| self.shape[k] > 1)
-            .map(|k| (self.strides[k].unsigned_abs(), self.shape[k]))
-            .collect();
-        dims.sort_unstable();
+        let mut dims = [(0usize, 0usize); MAX_NDIM];
+        let mut nd = 0;
+        for k in (0..self.ndim).filter(|&k| self.shape[k] > 1) {
+            dims[nd] = (self.strides[k].unsigned_abs(), self.shape[k]);
+            nd += 1;
+        }
+        dims[..nd].sort_unstable();
         let mut span = 0usize;
-        for (stride, extent) in dims {
+        for &(stride, extent) in &dims[..nd] {
             if stride <= span {
                 return fail(
                     ErrorKind::InvalidArgument,
@@ -348,6 +364,7 @@ view_common!(ArrayViewMut);
 
 impl<'a, T: Element> ArrayView<'a, T> {
     /// A C-contiguous view of `data` with `shape`; `data.len()` must equal the size.
+    #[inline]
     pub fn from_slice(data: &'a [T], shape: &[usize]) -> Result<Self> {
         let strides = RawArray::contiguous_strides(shape);
         let size: usize = shape.iter().product();
@@ -357,7 +374,12 @@ impl<'a, T: Element> ArrayView<'a, T> {
                 format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
             );
         }
-        Self::from_slice_strided(data, 0, shape, &strides[..shape.len().min(MAX_NDIM)])
+        if shape.len() > MAX_NDIM {
+            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
+        }
+        // C-contiguous over exactly `data`: in bounds by construction.
+        let raw = RawArray::new(data.as_ptr() as *mut u8, T::DTYPE, shape, &strides[..shape.len()], "data")?;
+        Ok(ArrayView { raw, _life: PhantomData })
     }
     /// A general strided view: element `i` lives at `data[offset + sum(i_k * strides[k])]`.
     pub fn from_slice_strided(data: &'a [T], offset: usize, shape: &[usize], strides: &[isize]) -> Result<Self> {
@@ -383,6 +405,7 @@ impl<'a, T: Element> ArrayView<'a, T> {
 
 impl<'a, T: Element> ArrayViewMut<'a, T> {
     /// A C-contiguous writable view of `data` with `shape`.
+    #[inline]
     pub fn from_slice(data: &'a mut [T], shape: &[usize]) -> Result<Self> {
         let strides = RawArray::contiguous_strides(shape);
         let size: usize = shape.iter().product();
@@ -392,7 +415,12 @@ impl<'a, T: Element> ArrayViewMut<'a, T> {
                 format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
             );
         }
-        Self::from_slice_strided(data, 0, shape, &strides[..shape.len().min(MAX_NDIM)])
+        if shape.len() > MAX_NDIM {
+            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
+        }
+        // C-contiguous over exactly `data`: in bounds and distinct by construction.
+        let raw = RawArray::new(data.as_mut_ptr() as *mut u8, T::DTYPE, shape, &strides[..shape.len()], "data")?;
+        Ok(ArrayViewMut { raw, _life: PhantomData })
     }
     /// A general strided writable view; its elements must be distinct.
     pub fn from_slice_strided(data: &'a mut [T], offset: usize, shape: &[usize], strides: &[isize]) -> Result<Self> {

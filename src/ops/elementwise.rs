@@ -4,7 +4,7 @@
 //! ABI calls; the safe API is the methods on [`Exec`] over borrowed views:
 //! `numkern::exec().unary(UnaryOp::Exp, &x, &mut y)`.
 
-use super::exec::{copy_raw, execute, prepare, Exec};
+use super::exec::{copy_raw, elementwise, prepare, Exec};
 use crate::dtype::{DType, Element};
 use crate::error::{fail, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
@@ -78,13 +78,10 @@ fn unary_cost(op: UnaryOp) -> usize {
 /// The arrays must describe valid memory (C callers' contract).
 pub unsafe fn unary_raw(exec: Exec, op: UnaryOp, params: UnaryParams, x: &RawArray, out: &RawArray) -> Result<()> {
     let dtype = common_float(&[(x, "x"), (out, "out")], op.name())?;
-    let prep = prepare(exec, out, &[(x, "x")])?;
-    let xb = &prep.inputs[0];
     with_float!(dtype, T => {
         let k = kernels::unary_fn::<T>(exec.0.tier, op);
-        execute(exec, [out, xb], unary_cost(op), |n, p, s| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params));
-    });
-    Ok(())
+        elementwise(exec, [(out, "out"), (x, "x")], unary_cost(op), |n, p, s| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params))
+    })
 }
 
 /// out = a op b.
@@ -93,16 +90,13 @@ pub unsafe fn unary_raw(exec: Exec, op: UnaryOp, params: UnaryParams, x: &RawArr
 /// As [`unary_raw`].
 pub unsafe fn binary_raw(exec: Exec, op: BinaryOp, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
     let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], op.name())?;
-    let prep = prepare(exec, out, &[(a, "a"), (b, "b")])?;
-    let (ab, bb) = (&prep.inputs[0], &prep.inputs[1]);
     let cost = if op == BinaryOp::Power { 32 } else { 1 };
     with_float!(dtype, T => {
         let k = kernels::binary_fn::<T>(exec.0.tier, op);
-        execute(exec, [out, ab, bb], cost, |n, p, s| {
+        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], cost, |n, p, s| {
             k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0] as *mut T, s[0])
-        });
-    });
-    Ok(())
+        })
+    })
 }
 
 /// out (u8) = a op b.
@@ -112,13 +106,10 @@ pub unsafe fn binary_raw(exec: Exec, op: BinaryOp, a: &RawArray, b: &RawArray, o
 pub unsafe fn compare_raw(exec: Exec, op: CompareOp, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
     let dtype = common_float(&[(a, "a"), (b, "b")], op.name())?;
     require_u8(out, "out")?;
-    let prep = prepare(exec, out, &[(a, "a"), (b, "b")])?;
-    let (ab, bb) = (&prep.inputs[0], &prep.inputs[1]);
     with_float!(dtype, T => {
         let k = kernels::compare_fn::<T>(exec.0.tier, op);
-        execute(exec, [out, ab, bb], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0], s[0]));
-    });
-    Ok(())
+        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0], s[0]))
+    })
 }
 
 /// out (u8) = pred(x).
@@ -128,13 +119,10 @@ pub unsafe fn compare_raw(exec: Exec, op: CompareOp, a: &RawArray, b: &RawArray,
 pub unsafe fn predicate_raw(exec: Exec, op: PredicateOp, x: &RawArray, out: &RawArray) -> Result<()> {
     let dtype = common_float(&[(x, "x")], op.name())?;
     require_u8(out, "out")?;
-    let prep = prepare(exec, out, &[(x, "x")])?;
-    let xb = &prep.inputs[0];
     with_float!(dtype, T => {
         let k = kernels::predicate_fn::<T>(exec.0.tier, op);
-        execute(exec, [out, xb], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[0], s[0]));
-    });
-    Ok(())
+        elementwise(exec, [(out, "out"), (x, "x")], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[0], s[0]))
+    })
 }
 
 /// out = mask ? a : b (mask is u8, non-zero = true).
@@ -144,15 +132,12 @@ pub unsafe fn predicate_raw(exec: Exec, op: PredicateOp, x: &RawArray, out: &Raw
 pub unsafe fn where_raw(exec: Exec, mask: &RawArray, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
     require_u8(mask, "mask")?;
     let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], "where")?;
-    let prep = prepare(exec, out, &[(mask, "mask"), (a, "a"), (b, "b")])?;
-    let (mb, ab, bb) = (&prep.inputs[0], &prep.inputs[1], &prep.inputs[2]);
     with_float!(dtype, T => {
         let k = kernels::where_fn::<T>(exec.0.tier);
-        execute(exec, [out, mb, ab, bb], 1, |n, p, s| {
+        elementwise(exec, [(out, "out"), (mask, "mask"), (a, "a"), (b, "b")], 1, |n, p, s| {
             k(n, p[1], s[1], p[2] as *const T, s[2], p[3] as *const T, s[3], p[0] as *mut T, s[0])
-        });
-    });
-    Ok(())
+        })
+    })
 }
 
 /// out = a op b on u8 masks.
@@ -163,10 +148,8 @@ pub unsafe fn logical_raw(exec: Exec, op: LogicalOp, a: &RawArray, b: &RawArray,
     require_u8(a, "a")?;
     require_u8(b, "b")?;
     require_u8(out, "out")?;
-    let prep = prepare(exec, out, &[(a, "a"), (b, "b")])?;
     let k = kernels::logical_fn(exec.0.tier, op);
-    execute(exec, [out, &prep.inputs[0], &prep.inputs[1]], 1, |n, p, s| k(n, p[1], s[1], p[2], s[2], p[0], s[0]));
-    Ok(())
+    elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s| k(n, p[1], s[1], p[2], s[2], p[0], s[0]))
 }
 
 /// out = !a on a u8 mask.
@@ -176,10 +159,8 @@ pub unsafe fn logical_raw(exec: Exec, op: LogicalOp, a: &RawArray, b: &RawArray,
 pub unsafe fn logical_not_raw(exec: Exec, a: &RawArray, out: &RawArray) -> Result<()> {
     require_u8(a, "a")?;
     require_u8(out, "out")?;
-    let prep = prepare(exec, out, &[(a, "a")])?;
     let k = kernels::logical_not_fn(exec.0.tier);
-    execute(exec, [out, &prep.inputs[0]], 1, |n, p, s| k(n, p[1], s[1], p[0], s[0]));
-    Ok(())
+    elementwise(exec, [(out, "out"), (a, "a")], 1, |n, p, s| k(n, p[1], s[1], p[0], s[0]))
 }
 
 /// dst = src converted to dst's dtype, src broadcast to dst's shape

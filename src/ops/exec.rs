@@ -79,6 +79,74 @@ pub(crate) fn prepare(exec: Exec, out: &RawArray, inputs: &[(&RawArray, &str)]) 
     Ok(prepared)
 }
 
+/// Operand base pointers shared with the worker threads.
+struct SharedPtrs<const K: usize>([*mut u8; K]);
+// SAFETY: the callers of `elementwise` answer for the memory; each chunk
+// touches only its own elements.
+unsafe impl<const K: usize> Sync for SharedPtrs<K> {}
+impl<const K: usize> SharedPtrs<K> {
+    // A method, so closures capture the wrapper rather than its field.
+    fn get(&self) -> [*mut u8; K] {
+        self.0
+    }
+}
+
+/// The common case that skips `prepare` and the coalesced loop: every
+/// operand has the output's shape and is C-contiguous, and each input is
+/// either the output itself (in place) or disjoint from it.
+#[inline]
+fn is_contiguous_call<const K: usize>(ops: [&RawArray; K]) -> bool {
+    let out = ops[0];
+    if !out.is_c_contiguous() {
+        return false;
+    }
+    let size = out.size();
+    let (out_start, out_end) = (out.data as usize, out.data as usize + size * out.dtype.size());
+    ops[1..].iter().all(|a| {
+        let same_shape = a.ndim == out.ndim && (0..out.ndim).all(|k| a.shape[k] == out.shape[k]);
+        let (start, end) = (a.data as usize, a.data as usize + size * a.dtype.size());
+        let in_place = a.data == out.data && a.dtype.size() == out.dtype.size();
+        same_shape && a.is_c_contiguous() && (in_place || end <= out_start || start >= out_end || size == 0)
+    })
+}
+
+/// Checks the operands (output first, with argument names), broadcasts the
+/// inputs and copies any that partially overlap the output, then runs
+/// `run(n, ptrs, strides)` over every run, split into fixed chunks; `cost`
+/// is the relative per-element cost. Contiguous calls go straight to one
+/// run per chunk (the small-array fast path).
+///
+/// # Safety
+/// The operands must be valid and `run` must only touch its run.
+pub(crate) unsafe fn elementwise<const K: usize>(
+    exec: Exec,
+    ops: [(&RawArray, &str); K],
+    cost: usize,
+    run: impl Fn(usize, [*mut u8; K], [isize; K]) + Sync,
+) -> Result<()> {
+    let arrays = ops.map(|(a, _)| a);
+    if is_contiguous_call(arrays) {
+        let total = arrays[0].size();
+        let threads = if total.saturating_mul(cost) < PARALLEL_THRESHOLD { 1 } else { exec.0.threads };
+        let (bases, sizes) = (SharedPtrs(arrays.map(|a| a.data)), arrays.map(|a| a.dtype.size()));
+        run_chunks(total, CHUNK, threads, |range| {
+            let mut ptrs = bases.get();
+            for (p, size) in ptrs.iter_mut().zip(sizes) {
+                *p = p.wrapping_add(range.start * size);
+            }
+            run(range.len(), ptrs, [1; K])
+        });
+        return Ok(());
+    }
+    let prep = prepare(exec, arrays[0], &ops[1..])?;
+    let mut all = arrays;
+    for (slot, input) in all[1..].iter_mut().zip(&prep.inputs) {
+        *slot = input;
+    }
+    execute(exec, all, cost, run);
+    Ok(())
+}
+
 /// Runs `run(n, ptrs, strides)` over every run of the coalesced loop, split
 /// into fixed chunks; `cost` is the relative per-element cost.
 ///
