@@ -471,6 +471,36 @@ fn large_transposing_copy_streams() {
     run!(f64, 1504); // 18.1 MB
 }
 
+/// Binary ops on outputs large enough for streaming stores (>= 16 MiB), on
+/// every tier, 1 and 2 threads, misaligned, in place too.
+#[test]
+fn large_binary_streams() {
+    macro_rules! run {
+        ($T:ty, $n:expr) => {{
+            let n: usize = $n;
+            let a: Vec<$T> = (0..n + 1).map(|i| (i % 1013) as $T * 0.5).collect();
+            let b: Vec<$T> = (0..n + 2).map(|i| (i % 777) as $T * 0.25).collect();
+            let av = ArrayView::from_slice_strided(&a, 1, &[n], &[1]).unwrap();
+            let bv = ArrayView::from_slice_strided(&b, 2, &[n], &[1]).unwrap();
+            for e in tiers() {
+                for threads in [1, 2] {
+                    let e = exec(e.0.tier, threads);
+                    let mut out: Vec<$T> = vec![-1.0; n + 3];
+                    e.binary(BinaryOp::Subtract, &av, &bv, &mut ArrayViewMut::from_slice_strided(&mut out, 3, &[n], &[1]).unwrap()).unwrap();
+                    assert!((0..n).all(|i| out[3 + i] == a[1 + i] - b[2 + i]), "{:?} {threads}t", e.0.tier);
+                    assert!(out[..3].iter().all(|&x| x == -1.0));
+                    // in place: out[3..] *= a
+                    let mut o = ArrayViewMut::from_slice_strided(&mut out, 3, &[n], &[1]).unwrap();
+                    e.binary_inplace(BinaryOp::Multiply, &mut o, &av).unwrap();
+                    assert!((0..n).all(|i| out[3 + i] == (a[1 + i] - b[2 + i]) * a[1 + i]), "{:?} {threads}t in place", e.0.tier);
+                }
+            }
+        }};
+    }
+    run!(f32, 4_300_000); // 17.2 MB out
+    run!(f64, 2_200_000); // 17.6 MB out
+}
+
 /// The 16 x 16 in-register transposes against the scalar one, every tier.
 #[test]
 fn transpose16_matches_scalar() {

@@ -121,9 +121,11 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
     }
 }
 
-/// z = f(x, y) elementwise.
+/// z = f(x, y) elementwise. With `STREAM` (outputs far larger than the
+/// caches), a contiguous run peels to z's 64-byte line and writes with
+/// streaming stores: no read-for-ownership of z, a quarter less traffic.
 #[inline(always)]
-pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap>(
+pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(
     n: usize,
     x: *const T,
     sx: isize,
@@ -136,7 +138,8 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap>(
     let l = T::V::LANES;
     let mut i = 0;
     if sx == 1 && sy == 1 && sz == 1 {
-        let head = peel_to_line(x, n);
+        let stream = STREAM && (z as usize) % core::mem::size_of::<T>() == 0;
+        let head = if stream { (((64 - z as usize % 64) % 64) / core::mem::size_of::<T>()).min(n) } else { peel_to_line(x, n) };
         while i < head {
             let m = l.min(head - i);
             f(T::V::load_partial(x.add(i), m), T::V::load_partial(y.add(i), m)).store_partial(z.add(i), m);
@@ -147,10 +150,17 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap>(
             let r1 = f(T::V::load(x.add(i + l)), T::V::load(y.add(i + l)));
             let r2 = f(T::V::load(x.add(i + 2 * l)), T::V::load(y.add(i + 2 * l)));
             let r3 = f(T::V::load(x.add(i + 3 * l)), T::V::load(y.add(i + 3 * l)));
-            r0.store(z.add(i));
-            r1.store(z.add(i + l));
-            r2.store(z.add(i + 2 * l));
-            r3.store(z.add(i + 3 * l));
+            if stream {
+                r0.store_stream(z.add(i));
+                r1.store_stream(z.add(i + l));
+                r2.store_stream(z.add(i + 2 * l));
+                r3.store_stream(z.add(i + 3 * l));
+            } else {
+                r0.store(z.add(i));
+                r1.store(z.add(i + l));
+                r2.store(z.add(i + 2 * l));
+                r3.store(z.add(i + 3 * l));
+            }
             i += 4 * l;
         }
     } else if sz == 1 && (sx == 0 || sy == 0) && (sx | sy) & !1 == 0 {

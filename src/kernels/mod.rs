@@ -61,8 +61,8 @@ macro_rules! tier_module {
                 generic::unary_run::<S, T, O>(n, x, sx, y, sy, p)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
-                generic::binary_run::<S, T, O>(n, x, sx, y, sy, z, sz)
+            pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
+                generic::binary_run::<S, T, O, STREAM>(n, x, sx, y, sy, z, sz)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn compare<T: KernelReal<S>, O: CompareMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut u8, sz: isize) {
@@ -137,7 +137,20 @@ macro_rules! lookup {
 lookup!(unary_fn, UnaryOp, unary_maps, unary, UnaryFn,
     [Negative, Abs, Square, Sqrt, Reciprocal, Exp, Expm1, Log, Log1p, Tanh, Sigmoid, Relu, LeakyRelu, Gelu,
      GeluTanh, Silu, Softplus, Clip, Affine]);
-lookup!(binary_fn, BinaryOp, binary_maps, binary, BinaryFn, [Add, Subtract, Multiply, Divide, Power, Maximum, Minimum]);
+/// The binary kernel; with `stream`, contiguous runs write with streaming
+/// stores (for outputs far larger than the caches; fence with
+/// [`stream_fence`] after the calls).
+pub fn binary_fn<T: KernelFloat>(tier: Tier, op: BinaryOp, stream: bool) -> BinaryFn<T> {
+    macro_rules! pick {
+        ($($Variant:ident),*) => {
+            match (op, stream) {
+                $( (BinaryOp::$Variant, false) => by_tier!(tier, binary [T, ops::binary_maps::$Variant, false]),
+                   (BinaryOp::$Variant, true) => by_tier!(tier, binary [T, ops::binary_maps::$Variant, true]), )*
+            }
+        };
+    }
+    pick!(Add, Subtract, Multiply, Divide, Power, Maximum, Minimum)
+}
 lookup!(compare_fn, CompareOp, compare_maps, compare, CompareFn,
     [Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual]);
 lookup!(predicate_fn, PredicateOp, predicate_maps, predicate, PredicateFn, [IsNan, IsFinite]);

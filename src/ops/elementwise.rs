@@ -80,7 +80,7 @@ pub unsafe fn unary_raw(exec: Exec, op: UnaryOp, params: UnaryParams, x: &RawArr
     let dtype = common_float(&[(x, "x"), (out, "out")], op.name())?;
     with_float!(dtype, T => {
         let k = kernels::unary_fn::<T>(exec.0.tier, op);
-        elementwise(exec, [(out, "out"), (x, "x")], unary_cost(op), |n, p, s| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params))
+        elementwise(exec, [(out, "out"), (x, "x")], unary_cost(op), |n, p, s, _| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params))
     })
 }
 
@@ -92,9 +92,9 @@ pub unsafe fn binary_raw(exec: Exec, op: BinaryOp, a: &RawArray, b: &RawArray, o
     let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], op.name())?;
     let cost = if op == BinaryOp::Power { 32 } else { 1 };
     with_float!(dtype, T => {
-        let k = kernels::binary_fn::<T>(exec.0.tier, op);
-        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], cost, |n, p, s| {
-            k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0] as *mut T, s[0])
+        let (k, k_stream) = (kernels::binary_fn::<T>(exec.0.tier, op, false), kernels::binary_fn::<T>(exec.0.tier, op, true));
+        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], cost, |n, p, s, stream| {
+            (if stream { k_stream } else { k })(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0] as *mut T, s[0])
         })
     })
 }
@@ -108,7 +108,7 @@ pub unsafe fn compare_raw(exec: Exec, op: CompareOp, a: &RawArray, b: &RawArray,
     require_u8(out, "out")?;
     with_float!(dtype, T => {
         let k = kernels::compare_fn::<T>(exec.0.tier, op);
-        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0], s[0]))
+        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s, _| k(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0], s[0]))
     })
 }
 
@@ -121,7 +121,7 @@ pub unsafe fn predicate_raw(exec: Exec, op: PredicateOp, x: &RawArray, out: &Raw
     require_u8(out, "out")?;
     with_float!(dtype, T => {
         let k = kernels::predicate_fn::<T>(exec.0.tier, op);
-        elementwise(exec, [(out, "out"), (x, "x")], 1, |n, p, s| k(n, p[1] as *const T, s[1], p[0], s[0]))
+        elementwise(exec, [(out, "out"), (x, "x")], 1, |n, p, s, _| k(n, p[1] as *const T, s[1], p[0], s[0]))
     })
 }
 
@@ -134,7 +134,7 @@ pub unsafe fn where_raw(exec: Exec, mask: &RawArray, a: &RawArray, b: &RawArray,
     let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], "where")?;
     with_float!(dtype, T => {
         let k = kernels::where_fn::<T>(exec.0.tier);
-        elementwise(exec, [(out, "out"), (mask, "mask"), (a, "a"), (b, "b")], 1, |n, p, s| {
+        elementwise(exec, [(out, "out"), (mask, "mask"), (a, "a"), (b, "b")], 1, |n, p, s, _| {
             k(n, p[1], s[1], p[2] as *const T, s[2], p[3] as *const T, s[3], p[0] as *mut T, s[0])
         })
     })
@@ -149,7 +149,7 @@ pub unsafe fn logical_raw(exec: Exec, op: LogicalOp, a: &RawArray, b: &RawArray,
     require_u8(b, "b")?;
     require_u8(out, "out")?;
     let k = kernels::logical_fn(exec.0.tier, op);
-    elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s| k(n, p[1], s[1], p[2], s[2], p[0], s[0]))
+    elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], 1, |n, p, s, _| k(n, p[1], s[1], p[2], s[2], p[0], s[0]))
 }
 
 /// out = !a on a u8 mask.
@@ -160,7 +160,7 @@ pub unsafe fn logical_not_raw(exec: Exec, a: &RawArray, out: &RawArray) -> Resul
     require_u8(a, "a")?;
     require_u8(out, "out")?;
     let k = kernels::logical_not_fn(exec.0.tier);
-    elementwise(exec, [(out, "out"), (a, "a")], 1, |n, p, s| k(n, p[1], s[1], p[0], s[0]))
+    elementwise(exec, [(out, "out"), (a, "a")], 1, |n, p, s, _| k(n, p[1], s[1], p[0], s[0]))
 }
 
 /// dst = src converted to dst's dtype, src broadcast to dst's shape

@@ -110,11 +110,17 @@ fn is_contiguous_call<const K: usize>(ops: [&RawArray; K]) -> bool {
     })
 }
 
+/// Outputs at least this large may be written with streaming stores: half
+/// the L3 here; caching them would only evict the inputs.
+pub(crate) const STREAM_MIN_BYTES: usize = 16 << 20;
+
 /// Checks the operands (output first, with argument names), broadcasts the
 /// inputs and copies any that partially overlap the output, then runs
-/// `run(n, ptrs, strides)` over every run, split into fixed chunks; `cost`
-/// is the relative per-element cost. Contiguous calls go straight to one
-/// run per chunk (the small-array fast path).
+/// `run(n, ptrs, strides, stream)` over every run, split into fixed chunks;
+/// `cost` is the relative per-element cost. Contiguous calls go straight to
+/// one run per chunk (the small-array fast path); when their output is
+/// large, `stream` says the run may use streaming stores, and each chunk
+/// ends with the tier's store fence.
 ///
 /// # Safety
 /// The operands must be valid and `run` must only touch its run.
@@ -122,19 +128,23 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     exec: Exec,
     ops: [(&RawArray, &str); K],
     cost: usize,
-    run: impl Fn(usize, [*mut u8; K], [isize; K]) + Sync,
+    run: impl Fn(usize, [*mut u8; K], [isize; K], bool) + Sync,
 ) -> Result<()> {
     let arrays = ops.map(|(a, _)| a);
     if is_contiguous_call(arrays) {
         let total = arrays[0].size();
         let threads = if total.saturating_mul(cost) < PARALLEL_THRESHOLD { 1 } else { exec.0.threads };
+        let stream = total * arrays[0].dtype.size() >= STREAM_MIN_BYTES;
         let (bases, sizes) = (SharedPtrs(arrays.map(|a| a.data)), arrays.map(|a| a.dtype.size()));
         run_chunks(total, CHUNK, threads, |range| {
             let mut ptrs = bases.get();
             for (p, size) in ptrs.iter_mut().zip(sizes) {
                 *p = p.wrapping_add(range.start * size);
             }
-            run(range.len(), ptrs, [1; K])
+            run(range.len(), ptrs, [1; K], stream);
+            if stream {
+                kernels::stream_fence(exec.0.tier);
+            }
         });
         return Ok(());
     }
@@ -143,7 +153,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     for (slot, input) in all[1..].iter_mut().zip(&prep.inputs) {
         *slot = input;
     }
-    execute(exec, all, cost, run);
+    execute(exec, all, cost, |n, p, s| run(n, p, s, false));
     Ok(())
 }
 
@@ -194,11 +204,6 @@ pub(crate) unsafe fn copy_raw(exec: Exec, src: &RawArray, dst: &RawArray) {
     let kernel = kernels::cast_fn(exec.0.tier, src.dtype, dst.dtype);
     execute(exec, [dst, src], 1, |n, p, s| kernel(n, p[1], s[1], p[0], s[0]));
 }
-
-/// Destinations at least this large are written with streaming stores by
-/// the transposing copy: half the L3 here, where caching them would only
-/// evict the source (and costs a read-for-ownership per line).
-const STREAM_MIN_BYTES: usize = 16 << 20;
 
 /// Two-level blocking over dims (j, inner); the other dims are looped over.
 /// A work unit is a block of tiles whose source and destination lines stay

@@ -26,7 +26,7 @@ unsafe fn tail_mask64(n: usize) -> __m256i {
 /// The parts shared by the f32 and f64 vectors; `$s` picks `_ps` or `_pd`.
 macro_rules! avx2_common {
     ($V:ident, $T:ty, $M:ty,
-     $loadu:ident, $storeu:ident, $maskload:ident, $maskstore:ident, $tail:ident,
+     $loadu:ident, $storeu:ident, $stream:ident, $maskload:ident, $maskstore:ident, $tail:ident,
      $set1:ident, $add:ident, $sub:ident, $mul:ident, $div:ident, $fmadd:ident, $fnmadd:ident,
      $sqrt:ident, $round:ident, $max:ident, $min:ident, $and:ident, $or:ident, $xor:ident, $andnot:ident,
      $cmp:ident, $blendv:ident, $movemask:ident) => {
@@ -45,6 +45,10 @@ macro_rules! avx2_common {
         #[inline(always)]
         unsafe fn store_partial(self, p: *mut $T, n: usize) {
             $maskstore(p, $tail(n), self.0)
+        }
+        #[inline(always)]
+        unsafe fn store_stream(self, p: *mut $T) {
+            $stream(p, self.0)
         }
         #[inline(always)]
         fn splat(x: $T) -> Self {
@@ -157,7 +161,7 @@ impl SimdFloat for F32x8 {
     type Scalar = f32;
     type Mask = __m256;
     const LANES: usize = 8;
-    avx2_common!(F32x8, f32, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_maskload_ps, _mm256_maskstore_ps,
+    avx2_common!(F32x8, f32, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_stream_ps, _mm256_maskload_ps, _mm256_maskstore_ps,
         tail_mask32, _mm256_set1_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_fmadd_ps,
         _mm256_fnmadd_ps, _mm256_sqrt_ps, _mm256_round_ps, _mm256_max_ps, _mm256_min_ps, _mm256_and_ps, _mm256_or_ps,
         _mm256_xor_ps, _mm256_andnot_ps, _mm256_cmp_ps, _mm256_blendv_ps, _mm256_movemask_ps);
@@ -199,7 +203,7 @@ impl SimdFloat for F64x4 {
     type Scalar = f64;
     type Mask = __m256d;
     const LANES: usize = 4;
-    avx2_common!(F64x4, f64, __m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_maskload_pd, _mm256_maskstore_pd,
+    avx2_common!(F64x4, f64, __m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_stream_pd, _mm256_maskload_pd, _mm256_maskstore_pd,
         tail_mask64, _mm256_set1_pd, _mm256_add_pd, _mm256_sub_pd, _mm256_mul_pd, _mm256_div_pd, _mm256_fmadd_pd,
         _mm256_fnmadd_pd, _mm256_sqrt_pd, _mm256_round_pd, _mm256_max_pd, _mm256_min_pd, _mm256_and_pd, _mm256_or_pd,
         _mm256_xor_pd, _mm256_andnot_pd, _mm256_cmp_pd, _mm256_blendv_pd, _mm256_movemask_pd);

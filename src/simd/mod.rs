@@ -32,6 +32,13 @@ pub trait SimdFloat: Copy + 'static {
     unsafe fn store(self, p: *mut Self::Scalar);
     /// Stores the first `n < LANES` lanes; never writes past `p + n`.
     unsafe fn store_partial(self, p: *mut Self::Scalar, n: usize);
+    /// Stores `LANES` elements bypassing the caches where the tier can (x86
+    /// non-temporal stores; a plain store elsewhere). `p` must be aligned to
+    /// the vector's size; follow a run of these with [`Simd::stream_fence`].
+    #[inline(always)]
+    unsafe fn store_stream(self, p: *mut Self::Scalar) {
+        self.store(p)
+    }
     fn splat(x: Self::Scalar) -> Self;
 
     fn add(self, b: Self) -> Self;
