@@ -12,10 +12,10 @@
 //! small-range tanh and the erfc fit, which `fit_coefficients.py` derives.
 
 use crate::dtype::Real;
-use crate::simd::{Simd, SimdFloat};
+use crate::simd::SimdFloat;
 
-mod fast_f32;
-pub use fast_f32::{exp_f32, sigmoid_f32};
+pub mod fast_f32;
+pub use fast_f32::{exp_f32, sigmoid_f32, tanh_f32};
 
 #[inline(always)]
 fn k<V: SimdFloat>(c: f64) -> V {
@@ -192,39 +192,6 @@ where
     let z = x.mul(k(TWO_SQRT_2_OVER_PI)).mul(inner);
     let (mant, n) = sigmoid_parts(z);
     x.mul(mant).ldexp(n)
-}
-
-/// tanh(x) = x + x^3 P(x^2) below |x| = 0.5493 (tanh < 0.5), else
-/// 1 - 2 / (1 + e^{2|x|}) with the sign restored. Max error 1.5 ULP.
-#[inline(always)]
-pub fn tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
-    type V<S> = <S as Simd>::F32;
-    // fit_coefficients.py: max abs error 1.1e-11 on P.
-    const P: [f64; 7] = [
-        -9.6654029437730801895e-4,
-        3.4055645912863735751e-3,
-        -8.826384960095288972e-3,
-        2.1865683198936894079e-2,
-        -5.3968065019918027617e-2,
-        1.3333332979276400463e-1,
-        -3.3333333332244592178e-1,
-    ];
-    let a = x.abs();
-    let z = a.mul(a);
-    let small = a.mul(z).mul_add(horner(z, &P), a);
-    // Large: 1 - 2 / (1 + E), E = e^{2|x|} (|x| <= 9.1 keeps it finite; tanh
-    // rounds to 1 above 9.01). The quotient is a reciprocal refined by one
-    // residual step that takes in the rounding error of 1 + E.
-    let big_e = exp_f32::<S>(k::<V<S>>(9.1).min_raw(a).mul(k(2.0)));
-    let d = big_e.add(k(1.0));
-    let d_lo = k::<V<S>>(1.0).sub(d.sub(big_e)); // exact: Fast2Sum, E >= 1
-    let y0 = d.recip_approx();
-    let q0 = y0.mul(k(2.0));
-    let residual = q0.neg_mul_add(d, k(2.0));
-    let residual = q0.neg_mul_add(d_lo, residual);
-    let large = k::<V<S>>(1.0).sub(residual.mul_add(y0, q0));
-    let r = V::<S>::select(a.lt(k(0.5493)), small, large);
-    r.bit_or(x.sign_bit())
 }
 
 /// expm1(x) = 2^n u + (2^n - 1), exact-sum form without cancellation; e^x - 1 for large x.
