@@ -97,7 +97,7 @@ pub fn exp_f32<S: Simd>(x: S::F32) -> S::F32 {
     hi.add(lo).ldexp_floor(scale)
 }
 
-/// 1 / (1 + e^-x) in f32, max error 1.0 ULP (README has the measured figure).
+/// 1 / (1 + e^-x) in f32, max error 1.0 ULP (0.78 measured over all 2^32 inputs).
 ///
 /// With e^-x = 2^k (hi + lo) from [`exp_split`], the denominator is carried
 /// as d + d_lo: d = 1 + c rounded, c = 2^k hi (exact), and d_lo = the
@@ -132,7 +132,7 @@ pub fn sigmoid_f32<S: Simd>(x: S::F32) -> S::F32 {
     }
 }
 
-/// tanh(x) in f32, max error 1.5 ULP (README has the measured figure).
+/// tanh(x) in f32, max error 1.0 ULP (0.76 measured over all 2^32 inputs).
 ///
 /// Below |x| = 0.15 the Taylor polynomial x + x^3 P(x^2) (to x^9; the next
 /// term is below 2^-33 relative there). Above, with E = e^{-2|x|} = 2^k (hi + lo) from
