@@ -23,7 +23,7 @@ fn exec(tier: numkern::Tier, threads: usize) -> Exec {
 /// Plain loops the compiler vectorizes for the baseline target: the bandwidth
 /// yardstick. With 2 threads each takes one half, on a pool built once, so the
 /// baseline pays no thread start-up per iteration (numkern's own pool is also
-/// persistent); below 2^17 elements it stays on one thread, as numkern does.
+/// persistent); below 2^18 elements it stays on one thread, as numkern does.
 fn stream_add<T: Copy + std::ops::Add<Output = T> + Send + Sync>(a: &[T], b: &[T], c: &mut [T], threads: usize) {
     fn add_into<T: Copy + std::ops::Add<Output = T>>(a: &[T], b: &[T], c: &mut [T]) {
         for ((c, &a), &b) in c.iter_mut().zip(a).zip(b) {
@@ -32,7 +32,7 @@ fn stream_add<T: Copy + std::ops::Add<Output = T> + Send + Sync>(a: &[T], b: &[T
     }
     // Splitting a small array only adds a wake-up (~17 us at n = 1e3): its
     // achievable bandwidth with 2 threads is the 1-thread one.
-    if threads <= 1 || a.len() < 1 << 17 {
+    if threads <= 1 || a.len() < 1 << 18 {
         return add_into(a, b, c);
     }
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
