@@ -26,6 +26,14 @@ impl Exec {
     pub fn current() -> Exec {
         Exec(Ctx::current())
     }
+    /// Threads for a call of `work` cost units: 1 below the threshold.
+    fn threads_for(self, work: usize) -> usize {
+        if work < PARALLEL_THRESHOLD {
+            1
+        } else {
+            self.0.threads
+        }
+    }
 }
 
 /// Inputs broadcast to the output's shape, with copies of any input that
@@ -134,7 +142,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     let arrays = ops.map(|(a, _)| a);
     if is_contiguous_call(arrays) {
         let total = arrays[0].size();
-        let threads = if total.saturating_mul(cost) < PARALLEL_THRESHOLD { 1 } else { exec.0.threads };
+        let threads = exec.threads_for(total.saturating_mul(cost));
         let stream = total * arrays[0].dtype.size() >= STREAM_MIN_BYTES;
         let (bases, sizes) = (SharedPtrs(arrays.map(|a| a.data)), arrays.map(|a| a.dtype.size()));
         run_chunks(total, CHUNK, threads, |range| {
@@ -174,7 +182,7 @@ pub(crate) unsafe fn execute<const K: usize>(
     if total == 0 {
         return;
     }
-    let threads = if total.saturating_mul(cost) < PARALLEL_THRESHOLD { 1 } else { exec.0.threads };
+    let threads = exec.threads_for(total.saturating_mul(cost));
     run_chunks(total, CHUNK, threads, |range| lp.for_each_run(range, &run));
 }
 
@@ -229,7 +237,7 @@ unsafe fn copy_tiled(exec: Exec, lp: &Loop<2>, j: usize, from: DType, to: DType)
     let misalign = lp.bases[0] as usize % 64;
     let shift = if misalign % dst_size == 0 { ((64 - misalign) % 64) / dst_size } else { 0 };
     let origin = -(((TILE - shift % TILE) % TILE) as isize);
-    let col_tiles = (cols as isize - origin) as usize / TILE + usize::from((cols as isize - origin) as usize % TILE != 0);
+    let col_tiles = ((cols as isize - origin) as usize).div_ceil(TILE);
     let row_tiles = rows.div_ceil(TILE);
     let col_blocks = col_tiles.div_ceil(block_col_tiles);
     let blocks = row_tiles.div_ceil(block_row_tiles) * col_blocks;
@@ -237,7 +245,7 @@ unsafe fn copy_tiled(exec: Exec, lp: &Loop<2>, j: usize, from: DType, to: DType)
     let stream = lp.size() * dst_size >= STREAM_MIN_BYTES;
     let sizes = [dst_size as isize, from.size() as isize];
     let blocks_per_chunk = (CHUNK / (block_row_tiles * block_col_tiles * TILE * TILE)).max(1);
-    let threads = if lp.size() < PARALLEL_THRESHOLD { 1 } else { exec.0.threads };
+    let threads = exec.threads_for(lp.size());
     run_chunks(outer_count * blocks, blocks_per_chunk, threads, |range| {
         for unit in range {
             let (mut o, b) = (unit / blocks, unit % blocks);
