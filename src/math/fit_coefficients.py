@@ -74,3 +74,92 @@ def exp_g(r):
 
 g, err = fit(exp_g, -mp.mpf("0.022"), mp.mpf("0.022"), 1)
 print("G1, G0 =", [mp.nstr(v, 20) for v in g])
+
+# f32 tanh on AVX-512 (fast_f32.rs, tanh_table.rs): intervals of |x| keyed by
+# the exponent and top three mantissa bits of |x| + 1 (slot = bits(|x| + 1)
+# >> 20, low five bits): widths 1/8 on [0, 1), 1/4 on [1, 3), 1/2 on [3, 7)
+# and 1 above, 27 slots up to the clamp at 9.1. On each, tanh(c + r) = T +
+# r Q(r) with Q of degree 4, the centre c chosen near the middle so that
+# T = f32(tanh(c)) is as close as possible to tanh(c) (searched over c and
+# over c = atanh(t) for f32 t near tanh(mid)); Q is a Chebyshev fit of
+# (tanh(c + r) - tanh(c)) / r over the interval widened by 2^-20 (|x| + 1
+# rounds, so a lane may land in the neighbouring slot). Below 3/8, c = 0 and
+# the base is r = |x| itself: tanh(r) = r + r Q(r). The kernel takes the
+# base as max(r, T), so T = -inf there (elsewhere T > 0.35 > |r|). 3/8 gave
+# the smallest maximum error of 1/4, 3/8 and 1/2 (0.69, 0.61, 0.77 ULP).
+
+
+def next_f32(x, d):
+    b = struct.unpack("I", struct.pack("f", x))[0]
+    return struct.unpack("f", struct.pack("I", b + d))[0]
+
+
+def ulp_err(c):
+    t = mp.tanh(c)
+    t32 = f32(t)
+    return abs(t - t32) / abs(next_f32(t32, 1) - t32), t32
+
+
+TANH_DEGREE, TANH_CLAMP, TANH_BASE_R = 4, mp.mpf("9.1"), mp.mpf("0.375")
+rows = {name: [0.0] * 32 for name in ["C", "T"] + [f"Q{j}" for j in range(TANH_DEGREE + 1)]}
+rows["T"] = [1.0] * 32  # slots never used (|x| is clamped): tanh = 1
+worst = []
+for i in range(32):
+    e, m = i // 8, i % 8
+    lo, hi = mp.mpf(2) ** e * (1 + mp.mpf(m) / 8) - 1, mp.mpf(2) ** e * (1 + mp.mpf(m + 1) / 8) - 1
+    slot = (127 * 8 + i) & 31
+    if lo > TANH_CLAMP:
+        continue
+    hi = min(hi, TANH_CLAMP)
+    if hi <= TANH_BASE_R:
+        c, t = 0.0, -mp.inf  # the base max(r, T) is r
+    else:
+        mid = f32((lo + hi) / 2)
+        cands = [next_f32(mid, d) for d in range(-3000, 3000)]
+        tmid = f32(mp.tanh(mid))
+        for d in range(-3000, 3000):
+            tt = next_f32(tmid, d)
+            if 0 < tt < 1:
+                cc = f32(mp.atanh(tt))
+                if lo <= cc <= hi:
+                    cands.append(cc)
+        c = min(cands, key=lambda cc: ulp_err(cc)[0])
+        t = ulp_err(c)[1]
+    tc = mp.tanh(c)
+
+    # Below TANH_BASE_R the base is r = |x| itself (C = 0, T replaced by r),
+    # so Q is tanh(r) / r - 1 and |r Q| < 0.08 r: the final FMA rounds once.
+    def quotient(r):
+        if hi <= TANH_BASE_R:
+            return -(r**2) / 3 if r == 0 else mp.tanh(r) / r - 1
+        return 1 - tc**2 if r == 0 else (mp.tanh(c + r) - tc) / r
+
+    margin = mp.mpf(2) ** -20
+    q, err = fit(quotient, max(lo - margin, 0) - c, hi + margin - c, TANH_DEGREE)
+    rows["C"][slot], rows["T"][slot] = c, t
+    for j, coef in enumerate(reversed(q)):
+        rows[f"Q{j}"][slot] = f32(coef)
+    rel = err * max(abs(lo - c), abs(hi - c)) / mp.tanh(max(lo, mp.mpf(2) ** -30))
+    if c == 0:
+        rel = err * hi / mp.tanh(hi)  # r err against tanh(r), tanh(r) / r falling
+    worst.append((float(rel * 2**24), float(ulp_err(c)[0]) if c else 0.0, float(lo), float(hi)))
+
+
+def short_f32(v):
+    """The shortest decimal that reads back as the same f32."""
+    if mp.isinf(v):
+        return "f32::NEG_INFINITY" if v < 0 else "f32::INFINITY"
+    for digits in range(1, 12):
+        text = f"{v:.{digits}g}"
+        if f32(float(text)) == v:
+            return text if any(ch in text for ch in ".e") else text + ".0"
+
+
+print("// tanh fit error bound per interval (ULP), T's distance from tanh(c) (ULP), interval:")
+for w in worst:
+    print(f"//   {w[0]:.4f} {w[1]:.4f} [{w[2]:.4f}, {w[3]:.4f})")
+print("// tanh tables (src/math/tanh_table.rs), indexed by slot")
+for name, vals in rows.items():
+    lines = [", ".join(short_f32(v) for v in vals[k : k + 8]) for k in range(0, 32, 8)]
+    print(f"#[rustfmt::skip]\npub(super) const TANH_{name}: [f32; 32] = [")
+    print("".join(f"    {line},\n" for line in lines) + "];")

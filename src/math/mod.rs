@@ -15,6 +15,7 @@ use crate::dtype::Real;
 use crate::simd::SimdFloat;
 
 pub mod fast_f32;
+mod tanh_table;
 pub use fast_f32::{exp_f32, sigmoid_f32, tanh_f32};
 
 #[inline(always)]

@@ -201,6 +201,16 @@ impl Simd for Avx512 {
         // SAFETY: reads the 16 floats of `table`; vpermps uses idx bits 0..3.
         unsafe { F32x16(_mm512_permutexvar_ps(_mm512_castps_si512(idx.0), _mm512_loadu_ps(table.as_ptr()))) }
     }
+    const FAST_LOOKUP32: bool = true;
+    #[inline(always)]
+    fn lookup32<const SHIFT: u32>(table: &[f32; 32], key: F32x16) -> F32x16 {
+        // SAFETY: reads the 32 floats of `table`; vpermt2ps uses index bits 0..4.
+        unsafe {
+            let idx = _mm512_srli_epi32::<SHIFT>(_mm512_castps_si512(key.0));
+            let (lo, hi) = (_mm512_loadu_ps(table.as_ptr()), _mm512_loadu_ps(table.as_ptr().add(16)));
+            F32x16(_mm512_permutex2var_ps(lo, idx, hi))
+        }
+    }
     #[inline(always)]
     fn stream_fence() {
         // SAFETY: sfence has no operands.

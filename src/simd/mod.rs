@@ -138,6 +138,21 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// Lane `i` = `table[bits(idx_i) & 15]`: a 16-entry table keyed by the low
     /// four bits of each lane's bit pattern (one `vpermps` on AVX-512).
     fn lookup16(table: &[f32; 16], idx: Self::F32) -> Self::F32;
+    /// Whether [`Simd::lookup32`] is a single instruction (AVX-512's
+    /// `vpermt2ps`); table-driven algorithms are chosen only where it is.
+    const FAST_LOOKUP32: bool = false;
+    /// Lane `i` = `table[(bits(key_i) >> SHIFT) & 31]`. The default goes
+    /// through memory, lane by lane.
+    #[inline(always)]
+    fn lookup32<const SHIFT: u32>(table: &[f32; 32], key: Self::F32) -> Self::F32 {
+        let (mut keys, mut out) = ([0f32; 64], [0f32; 64]);
+        // SAFETY: both buffers hold 64 >= LANES floats.
+        unsafe { key.store(keys.as_mut_ptr()) };
+        for (o, k) in out.iter_mut().zip(&keys[..Self::F32::LANES]) {
+            *o = table[((k.to_bits() >> SHIFT) & 31) as usize];
+        }
+        unsafe { Self::F32::load(out.as_ptr()) }
+    }
 
     /// Transposes a 16 x 16 block of 4-byte elements:
     /// `dst[r * ds + c] = src[c * ss + r]` (strides in elements). All 16
