@@ -362,23 +362,29 @@ pub struct ArrayViewMut<'a, T: Element> {
 view_common!(ArrayView);
 view_common!(ArrayViewMut);
 
+/// The C-contiguous descriptor of a slice of `len` elements at `data` with
+/// `shape`: in bounds, and distinct, by construction, so neither is walked.
+#[inline]
+fn contiguous_raw<T: Element>(data: *mut u8, len: usize, shape: &[usize]) -> Result<RawArray> {
+    let size: usize = shape.iter().product();
+    if size != len {
+        return fail(
+            ErrorKind::ShapeMismatch,
+            format!("cannot reshape array of size {len} into shape {}", shape_str(shape)),
+        );
+    }
+    if shape.len() > MAX_NDIM {
+        return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
+    }
+    let strides = RawArray::contiguous_strides(shape);
+    RawArray::new(data, T::DTYPE, shape, &strides[..shape.len()], "data")
+}
+
 impl<'a, T: Element> ArrayView<'a, T> {
     /// A C-contiguous view of `data` with `shape`; `data.len()` must equal the size.
     #[inline]
     pub fn from_slice(data: &'a [T], shape: &[usize]) -> Result<Self> {
-        let strides = RawArray::contiguous_strides(shape);
-        let size: usize = shape.iter().product();
-        if size != data.len() {
-            return fail(
-                ErrorKind::ShapeMismatch,
-                format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
-            );
-        }
-        if shape.len() > MAX_NDIM {
-            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
-        }
-        // C-contiguous over exactly `data`: in bounds by construction.
-        let raw = RawArray::new(data.as_ptr() as *mut u8, T::DTYPE, shape, &strides[..shape.len()], "data")?;
+        let raw = contiguous_raw::<T>(data.as_ptr() as *mut u8, data.len(), shape)?;
         Ok(ArrayView { raw, _life: PhantomData })
     }
     /// A general strided view: element `i` lives at `data[offset + sum(i_k * strides[k])]`.
@@ -407,19 +413,7 @@ impl<'a, T: Element> ArrayViewMut<'a, T> {
     /// A C-contiguous writable view of `data` with `shape`.
     #[inline]
     pub fn from_slice(data: &'a mut [T], shape: &[usize]) -> Result<Self> {
-        let strides = RawArray::contiguous_strides(shape);
-        let size: usize = shape.iter().product();
-        if size != data.len() {
-            return fail(
-                ErrorKind::ShapeMismatch,
-                format!("cannot reshape array of size {} into shape {}", data.len(), shape_str(shape)),
-            );
-        }
-        if shape.len() > MAX_NDIM {
-            return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
-        }
-        // C-contiguous over exactly `data`: in bounds and distinct by construction.
-        let raw = RawArray::new(data.as_mut_ptr() as *mut u8, T::DTYPE, shape, &strides[..shape.len()], "data")?;
+        let raw = contiguous_raw::<T>(data.as_mut_ptr() as *mut u8, data.len(), shape)?;
         Ok(ArrayViewMut { raw, _life: PhantomData })
     }
     /// A general strided writable view; its elements must be distinct.

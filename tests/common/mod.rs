@@ -112,27 +112,28 @@ pub fn minimum_np(a: f64, b: f64) -> f64 {
 /// Reference of a binary op evaluated in the element type's own arithmetic
 /// (add/sub/mul/div are exact-rounded, so this is the correctly rounded value).
 pub fn binary_ref_f32(op: BinaryOp, a: f32, b: f32) -> f32 {
-    use BinaryOp::*;
-    match op {
-        Add => a + b,
-        Subtract => a - b,
-        Multiply => a * b,
-        Divide => a / b,
-        Power => a.powf(b),
-        Maximum => maximum_np(a as f64, b as f64) as f32,
-        Minimum => minimum_np(a as f64, b as f64) as f32,
-    }
+    binary_ref(op, a, b, f32::powf, |x| x as f64, |x| x as f32)
 }
 pub fn binary_ref_f64(op: BinaryOp, a: f64, b: f64) -> f64 {
+    binary_ref(op, a, b, f64::powf, |x| x, |x| x)
+}
+fn binary_ref<T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T> + std::ops::Div<Output = T>>(
+    op: BinaryOp,
+    a: T,
+    b: T,
+    powf: fn(T, T) -> T,
+    widen: fn(T) -> f64,
+    narrow: fn(f64) -> T,
+) -> T {
     use BinaryOp::*;
     match op {
         Add => a + b,
         Subtract => a - b,
         Multiply => a * b,
         Divide => a / b,
-        Power => a.powf(b),
-        Maximum => maximum_np(a, b),
-        Minimum => minimum_np(a, b),
+        Power => powf(a, b),
+        Maximum => narrow(maximum_np(widen(a), widen(b))),
+        Minimum => narrow(minimum_np(widen(a), widen(b))),
     }
 }
 pub fn compare_ref(op: CompareOp, a: f64, b: f64) -> u8 {
