@@ -156,15 +156,21 @@ pub fn tanh_f32_table<S: Simd>(x: S::F32) -> S::F32 {
     use super::tanh_table::*;
     let a = k::<S::F32>(9.1).min_raw(x.abs());
     // The exponent and top mantissa bits of |x| + 1 pick the interval.
+    // (A plain function, not a closure: closures do not inherit the
+    // caller's target features, so a non-inlined one would call vpermt2ps
+    // out of line.)
     let key = a.add(k(1.0));
-    let coef = |table: &[f32; 32]| S::lookup32::<20>(table, key);
-    let r = a.sub(coef(&TANH_C));
-    let q = coef(&TANH_Q4).mul_add(r, coef(&TANH_Q3));
-    let q = q.mul_add(r, coef(&TANH_Q2));
-    let q = q.mul_add(r, coef(&TANH_Q1));
-    let q = q.mul_add(r, coef(&TANH_Q0));
+    #[inline(always)]
+    fn coef<S: Simd>(table: &[f32; 32], key: S::F32) -> S::F32 {
+        S::lookup32::<20>(table, key)
+    }
+    let r = a.sub(coef::<S>(&TANH_C, key));
+    let q = coef::<S>(&TANH_Q4, key).mul_add(r, coef::<S>(&TANH_Q3, key));
+    let q = q.mul_add(r, coef::<S>(&TANH_Q2, key));
+    let q = q.mul_add(r, coef::<S>(&TANH_Q1, key));
+    let q = q.mul_add(r, coef::<S>(&TANH_Q0, key));
     // T where C > 0 (there T > 0.35 > |r|), r where C = 0 (T = -inf).
-    let base = r.max_raw(coef(&TANH_T));
+    let base = r.max_raw(coef::<S>(&TANH_T, key));
     q.mul_add(r, base).bit_or(x.sign_bit())
 }
 

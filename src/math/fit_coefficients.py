@@ -139,9 +139,12 @@ for i in range(32):
     rows["C"][slot], rows["T"][slot] = c, t
     for j, coef in enumerate(reversed(q)):
         rows[f"Q{j}"][slot] = f32(coef)
-    rel = err * max(abs(lo - c), abs(hi - c)) / mp.tanh(max(lo, mp.mpf(2) ** -30))
+    # Q's error, times |r|, against tanh on the interval (for C = 0: r err
+    # against tanh(r), with tanh(r) / r smallest at hi).
     if c == 0:
-        rel = err * hi / mp.tanh(hi)  # r err against tanh(r), tanh(r) / r falling
+        rel = err * hi / mp.tanh(hi)
+    else:
+        rel = err * max(abs(lo - c), abs(hi - c)) / mp.tanh(lo)
     worst.append((float(rel * 2**24), float(ulp_err(c)[0]) if c else 0.0, float(lo), float(hi)))
 
 
