@@ -542,37 +542,43 @@ fn transpose16_matches_scalar() {
     }
 }
 
-/// `Simd::lookup32` (one `vpermt2ps` on AVX-512, lane by lane elsewhere)
-/// picks `table[(bits >> SHIFT) & 31]` in every lane, on every tier.
+/// The bit-level SIMD helpers, on every tier: `Simd::lookup32` (one
+/// `vpermt2ps` on AVX-512, lane by lane elsewhere) picks
+/// `table[(bits >> SHIFT) & 31]`, and `Simd::shl_bits` shifts each lane's
+/// bit pattern as a u32. Results are compared as bit patterns.
 #[test]
-fn lookup32_matches_table() {
+fn bit_level_simd_helpers_match_scalar() {
     use numkern::simd::{Simd, SimdFloat};
     let table: [f32; 32] = std::array::from_fn(|i| i as f32 * 1.5 - 7.0);
     // Keys covering all 32 slots, with noise in the bits below and above.
     let keys: Vec<f32> = (0..64u32).map(|i| f32::from_bits(((i * 7) % 32) << 20 | (i * 0x9e37) & 0xfffff | (i & 3) << 25)).collect();
-    fn run<S: Simd>(table: &[f32; 32], keys: &[f32]) -> Vec<f32> {
+    fn run<S: Simd>(table: &[f32; 32], keys: &[f32]) -> Vec<(u32, u32)> {
         let lanes = <S::F32 as SimdFloat>::LANES;
-        let mut out = vec![0f32; keys.len()];
-        for (k, o) in keys.chunks_exact(lanes).zip(out.chunks_exact_mut(lanes)) {
+        let (mut looked_up, mut shifted) = (vec![0f32; keys.len()], vec![0f32; keys.len()]);
+        for ((k, o), s) in keys.chunks_exact(lanes).zip(looked_up.chunks_exact_mut(lanes)).zip(shifted.chunks_exact_mut(lanes)) {
             // SAFETY: each chunk holds LANES floats.
-            unsafe { S::lookup32::<20>(table, S::F32::load(k.as_ptr())).store(o.as_mut_ptr()) }
+            unsafe {
+                let key = S::F32::load(k.as_ptr());
+                S::lookup32::<20>(table, key).store(o.as_mut_ptr());
+                S::shl_bits::<19>(key).store(s.as_mut_ptr());
+            }
         }
-        out
+        looked_up.iter().zip(&shifted).map(|(l, s)| (l.to_bits(), s.to_bits())).collect()
     }
-    let expected: Vec<f32> = keys.iter().map(|k| table[((k.to_bits() >> 20) & 31) as usize]).collect();
+    let expected: Vec<(u32, u32)> = keys.iter().map(|k| (table[((k.to_bits() >> 20) & 31) as usize].to_bits(), k.to_bits() << 19)).collect();
     assert_eq!(run::<numkern::simd::portable::Portable>(&table, &keys), expected, "portable");
     #[cfg(target_arch = "x86_64")]
     {
         use numkern::simd::{avx2::Avx2, avx512::Avx512};
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             #[target_feature(enable = "avx2,fma")]
-            unsafe fn avx2(t: &[f32; 32], k: &[f32]) -> Vec<f32> { run::<Avx2>(t, k) }
+            unsafe fn avx2(t: &[f32; 32], k: &[f32]) -> Vec<(u32, u32)> { run::<Avx2>(t, k) }
             // SAFETY: the features are present.
             assert_eq!(unsafe { avx2(&table, &keys) }, expected, "avx2");
         }
         if std::is_x86_feature_detected!("avx512f") {
             #[target_feature(enable = "avx512f")]
-            unsafe fn avx512(t: &[f32; 32], k: &[f32]) -> Vec<f32> { run::<Avx512>(t, k) }
+            unsafe fn avx512(t: &[f32; 32], k: &[f32]) -> Vec<(u32, u32)> { run::<Avx512>(t, k) }
             // SAFETY: the features are present.
             assert_eq!(unsafe { avx512(&table, &keys) }, expected, "avx512");
         }

@@ -166,3 +166,24 @@ for name, vals in rows.items():
     lines = [", ".join(short_f32(v) for v in vals[k : k + 8]) for k in range(0, 32, 8)]
     print(f"#[rustfmt::skip]\npub(super) const TANH_{name}: [f32; 32] = [")
     print("".join(f"    {line},\n" for line in lines) + "];")
+
+# f32 sigmoid (fast_f32.rs): with n = round(16 x log2 e) = 16 k + j and
+# s = x - n ln2 / 16, e^-x = 2^-(k+1) 2^((16-j)/16) e^-s, and the kernel
+# takes sigmoid = uC / (uC + H[j] e^-s), u = 2^(k+1), with H[j] the f32
+# nearest C 2^((16-j)/16). C is the f32 in [1, 2) whose 16 products land
+# closest to f32 values (relative error 0.26 * 2^-24 at most, against 2^-24
+# for C = 1), so H needs no low part. The search runs over all 2^23 choices
+# in float64 with numpy (products exact to 2^-53); mpmath checks the winner.
+import numpy as np
+
+cand = 1.0 + np.arange(2**23, dtype=np.float64) / 2**23
+worst_rel = np.zeros_like(cand)
+for j in range(16):
+    v = cand * 2.0 ** ((16 - j) / 16)
+    worst_rel = np.maximum(worst_rel, np.abs(v - v.astype(np.float32)) / v)
+C = f32(cand[np.argmin(worst_rel)])
+H = [f32(C * mp.power(2, mp.mpf(16 - j) / 16)) for j in range(16)]
+rel = max(abs(h - C * mp.power(2, mp.mpf(16 - j) / 16)) / h for j, h in enumerate(H))
+print(f"// SIGMOID_C = {short_f32(C)} (bits {struct.unpack('I', struct.pack('f', C))[0]:#x}), "
+      f"table relative error {mp.nstr(rel * 2**24, 3)} * 2^-24")
+print("SIGMOID_EXP2_SCALED =", ", ".join(short_f32(h) for h in H))

@@ -271,6 +271,12 @@ impl Simd for Avx2 {
         }
     }
     #[inline(always)]
+    fn shl_bits<const N: u32>(x: F32x8) -> F32x8 {
+        // SAFETY: register-only shift.
+        // (`_mm256_slli_epi32` takes an i32 const; a constant count folds to the same vpslld.)
+        unsafe { F32x8(_mm256_castsi256_ps(_mm256_sll_epi32(_mm256_castps_si256(x.0), _mm_cvtsi32_si128(N as i32)))) }
+    }
+    #[inline(always)]
     fn stream_fence() {
         // SAFETY: sfence has no operands.
         unsafe { _mm_sfence() }

@@ -212,6 +212,11 @@ impl Simd for Avx512 {
         }
     }
     #[inline(always)]
+    fn shl_bits<const N: u32>(x: F32x16) -> F32x16 {
+        // SAFETY: register-only shift.
+        unsafe { F32x16(_mm512_castsi512_ps(_mm512_slli_epi32::<N>(_mm512_castps_si512(x.0)))) }
+    }
+    #[inline(always)]
     fn stream_fence() {
         // SAFETY: sfence has no operands.
         unsafe { _mm_sfence() }

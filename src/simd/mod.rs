@@ -154,6 +154,10 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { Self::F32::load(out.as_ptr()) }
     }
 
+    /// Each lane's bit pattern shifted left by `N` (as a u32), e.g. to move
+    /// an integer held in the low mantissa bits into the exponent field.
+    fn shl_bits<const N: u32>(x: Self::F32) -> Self::F32;
+
     /// Transposes a 16 x 16 block of 4-byte elements:
     /// `dst[r * ds + c] = src[c * ss + r]` (strides in elements). All 16
     /// source rows are loaded before any store, which also sidesteps the

@@ -215,4 +215,9 @@ impl Simd for Portable {
         let a = idx.0.to_array();
         F32x8(f32x8::new(core::array::from_fn(|i| table[(a[i].to_bits() & 15) as usize])))
     }
+    #[inline(always)]
+    fn shl_bits<const N: u32>(x: F32x8) -> F32x8 {
+        let bits: u32x8 = cast(x.0);
+        F32x8(cast(bits << N))
+    }
 }
