@@ -84,11 +84,21 @@
 // Largest number of dimensions an array may have.
 #define NUMKERN_MAX_NDIM 8
 
+// Below this many multiply-adds a call stays on the calling thread
+// (a pool hand-off costs about as much as a 64^3 product).
+#define GEMM_PARALLEL_THRESHOLD (1 << 21)
+
 // At most this many operands share one loop (where: out, mask, a, b).
 #define MAX_OPERANDS 4
 
 // Marks an omitted slice bound (Python's `None`).
 #define NUMKERN_NONE INT64_MIN
+
+// Largest MR * NR of any tier (the general-stride write-back's buffer).
+#define MAX_TILE (32 * 12)
+
+// The activation a fused epilogue applies after the bias.
+typedef struct Activation Activation;
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
@@ -106,6 +116,8 @@ typedef struct {
   // Step between neighbouring elements of each dimension, in elements.
   int64_t strides[NUMKERN_MAX_NDIM];
 } numkern_array;
+
+
 
 
 

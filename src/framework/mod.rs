@@ -2,6 +2,7 @@
 //! iteration, overlap handling and work splitting. No intrinsics live here.
 
 pub mod array;
+pub mod gemm;
 pub mod iter;
 pub mod overlap;
 pub mod threads;

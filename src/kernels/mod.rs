@@ -2,11 +2,13 @@
 //! lookup from (tier, dtype, op) to a function pointer. Nothing here knows
 //! about N-d shapes; it sees runs of `n` elements with constant strides.
 
+pub mod gemm;
 pub mod generic;
 pub mod ops;
 
 use crate::dispatch::Tier;
 use crate::dtype::DType;
+pub use gemm::Activation;
 pub use ops::{BinaryOp, CompareOp, KernelFloat, KernelReal, LogicalOp, PredicateOp, UnaryOp};
 
 /// Parameters of the parameterized unary ops (leaky_relu: a = alpha;
@@ -85,6 +87,10 @@ macro_rules! tier_module {
             #[allow(clippy::too_many_arguments)]
             pub unsafe fn cast_tile<A: CastTo<D>, D: Copy + 'static>(rows: usize, cols: usize, a: *const u8, sr: isize, sc: isize, d: *mut u8, dr: isize, dc: isize, stream: bool) {
                 generic::tile::<S, A, D>(rows, cols, a, sr, sc, d, dr, dc, stream)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn gemm_micro<T: KernelReal<S>, const MV: usize, const NR: usize>(t: &crate::kernels::gemm::MicroTile<T>) {
+                crate::kernels::gemm::micro::<S, T, MV, NR>(t)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn stream_fence() {
@@ -217,3 +223,34 @@ macro_rules! cast_table {
 }
 cast_table!(cast_fn, cast, CastFn);
 cast_table!(cast_tile_fn, cast_tile, CastTileFn);
+
+/// A tier's GEMM microkernel for one dtype and its register tile.
+#[derive(Clone, Copy, Debug)]
+pub struct GemmKernel<T> {
+    pub mr: usize,
+    pub nr: usize,
+    pub micro: gemm::MicroFn<T>,
+}
+
+/// The register tile of each (tier, dtype), as (vectors of rows, columns):
+/// about 24 accumulators on AVX-512 and NEON (32 registers), 12 on AVX2 (16).
+pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
+    let is_f32 = T::DTYPE == DType::F32;
+    macro_rules! pick {
+        ($m:ident, $vector_bytes:expr, ($mv32:literal, $nr32:literal), ($mv64:literal, $nr64:literal)) => {{
+            let lanes = $vector_bytes / core::mem::size_of::<T>();
+            if is_f32 {
+                GemmKernel { mr: $mv32 * lanes, nr: $nr32, micro: tiers::$m::gemm_micro::<T, $mv32, $nr32> as _ }
+            } else {
+                GemmKernel { mr: $mv64 * lanes, nr: $nr64, micro: tiers::$m::gemm_micro::<T, $mv64, $nr64> as _ }
+            }
+        }};
+    }
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 => pick!(avx512, 64, (2, 12), (3, 8)),
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 => pick!(avx2, 32, (2, 6), (2, 6)),
+        _ => pick!(portable, 32, (2, 6), (2, 6)),
+    }
+}

@@ -44,7 +44,7 @@ pub(crate) struct Prepared {
 }
 
 /// Allocates a zeroed 8-byte aligned buffer, reporting failure instead of aborting.
-fn try_alloc(bytes: usize) -> Result<Vec<u64>> {
+pub(crate) fn try_alloc(bytes: usize) -> Result<Vec<u64>> {
     let words = bytes.div_ceil(8);
     let mut v: Vec<u64> = Vec::new();
     v.try_reserve_exact(words)

@@ -154,6 +154,10 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { Self::F32::load(out.as_ptr()) }
     }
 
+    /// Hints that the cache line at `p` will be read soon (no-op where the
+    /// tier has no prefetch instruction). Never faults.
+    #[inline(always)]
+    fn prefetch<T>(_p: *const T) {}
     /// Each lane's bit pattern shifted left by `N` (as a u32), e.g. to move
     /// an integer held in the low mantissa bits into the exponent field.
     fn shl_bits<const N: u32>(x: Self::F32) -> Self::F32;

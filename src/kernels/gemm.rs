@@ -1,0 +1,214 @@
+//! The GEMM microkernel, written once over the SIMD trait (BLIS's contract).
+//!
+//! It multiplies one packed micro-panel of A (`MR = MV * LANES` rows, stored
+//! k-major: `a[p * MR + i]`) by one packed micro-panel of B (`NR` columns,
+//! `b[p * NR + j]`), keeping the `MR x NR` tile of sums in registers, and
+//! writes it back to the `m x n` (m <= MR, n <= NR) corner of C:
+//! `C = alpha * A B + beta * C` (beta = 0: C is not read), then, when asked,
+//! adds a bias and applies an activation (the fused linear layer's epilogue).
+//! Packing, blocking, edges and threads are the framework's
+//! (`framework::gemm`); the microkernel never sees a matrix.
+
+use super::ops::{unary_maps, KernelReal, UnaryMap};
+use crate::simd::{Simd, SimdFloat};
+
+/// The activation a fused epilogue applies after the bias.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    None = 0,
+    Relu = 1,
+    Gelu = 2,
+    GeluTanh = 3,
+    Sigmoid = 4,
+    Tanh = 5,
+    Silu = 6,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 7] =
+        [Activation::None, Activation::Relu, Activation::Gelu, Activation::GeluTanh, Activation::Sigmoid, Activation::Tanh, Activation::Silu];
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+    pub fn from_code(code: i32) -> Option<Activation> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::None => "none",
+            Activation::Relu => "relu",
+            Activation::Gelu => "gelu",
+            Activation::GeluTanh => "gelu_tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Silu => "silu",
+        }
+    }
+    #[inline(always)]
+    pub(crate) fn apply<S: Simd, T: KernelReal<S>>(self, x: T::V) -> T::V {
+        let z = T::V::splat(T::from_f64(0.0));
+        match self {
+            Activation::None => x,
+            Activation::Relu => unary_maps::Relu::apply::<S, T>(x, z, z),
+            Activation::Gelu => unary_maps::Gelu::apply::<S, T>(x, z, z),
+            Activation::GeluTanh => unary_maps::GeluTanh::apply::<S, T>(x, z, z),
+            Activation::Sigmoid => unary_maps::Sigmoid::apply::<S, T>(x, z, z),
+            Activation::Tanh => unary_maps::Tanh::apply::<S, T>(x, z, z),
+            Activation::Silu => unary_maps::Silu::apply::<S, T>(x, z, z),
+        }
+    }
+}
+
+/// What happens to a finished tile after `alpha * AB + beta * C`: nothing
+/// (K blocks before the last), or bias + activation (the last K block).
+#[derive(Clone, Copy, Debug)]
+pub struct Epilogue<T> {
+    /// Bias for the tile's first row (`along_rows`: one value per row of C,
+    /// step `bias_stride`) or first column; null for none.
+    pub bias: *const T,
+    pub bias_stride: isize,
+    pub along_rows: bool,
+    pub act: Activation,
+}
+
+impl<T> Epilogue<T> {
+    pub const NONE: Epilogue<T> = Epilogue { bias: core::ptr::null(), bias_stride: 0, along_rows: false, act: Activation::None };
+    pub fn is_none(&self) -> bool {
+        self.bias.is_null() && self.act == Activation::None
+    }
+}
+
+/// One microkernel call.
+#[derive(Clone, Copy, Debug)]
+pub struct MicroTile<T> {
+    pub k: usize,
+    pub a: *const T,
+    pub b: *const T,
+    /// C's element (0, 0) of the tile and its strides (in elements).
+    pub c: *mut T,
+    pub rs_c: isize,
+    pub cs_c: isize,
+    pub m: usize,
+    pub n: usize,
+    pub alpha: T,
+    pub beta: T,
+    pub epilogue: Epilogue<T>,
+}
+
+pub type MicroFn<T> = unsafe fn(&MicroTile<T>);
+
+/// Largest MR * NR of any tier (the general-stride write-back's buffer).
+pub const MAX_TILE: usize = 32 * 12;
+
+/// `MV` vectors of rows by `NR` columns.
+///
+/// # Safety
+/// `a` holds `k * MV * LANES` and `b` `k * NR` elements; the `m x n` corner
+/// of C is valid for reads (unless beta = 0) and writes.
+#[inline(always)]
+pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) {
+    let l = T::V::LANES;
+    let mr = MV * l;
+    let zero = T::V::splat(T::from_f64(0.0));
+    // C's tile is touched only after the K loop: start fetching it now
+    // (one line per 64 bytes of each column), so the write-back does not
+    // wait on misses.
+    for j in 0..t.n {
+        let col = t.c.wrapping_offset(j as isize * t.cs_c);
+        for v in 0..MV {
+            S::prefetch(col.wrapping_offset((v * l) as isize * t.rs_c));
+        }
+    }
+    let mut acc = [[zero; MV]; NR];
+    let (mut a, mut b) = (t.a, t.b);
+    for _ in 0..t.k {
+        let mut av = [zero; MV];
+        for (v, slot) in av.iter_mut().enumerate() {
+            *slot = T::V::load(a.add(v * l));
+        }
+        for (j, col) in acc.iter_mut().enumerate() {
+            let bj = T::V::splat(*b.add(j));
+            for (v, sum) in col.iter_mut().enumerate() {
+                *sum = av[v].mul_add(bj, *sum);
+            }
+        }
+        a = a.add(mr);
+        b = b.add(NR);
+    }
+    if t.rs_c == 1 {
+        write_back::<S, T, MV, NR>(&acc, t, t.c, t.cs_c);
+    } else {
+        // General stride: through a column-major buffer, so the same
+        // vector code (and rounding) runs for every layout of C.
+        let mut buf = core::mem::MaybeUninit::<[T; MAX_TILE]>::uninit();
+        let tile = buf.as_mut_ptr() as *mut T;
+        let ld = mr as isize;
+        if t.beta != T::from_f64(0.0) {
+            for j in 0..t.n {
+                for i in 0..t.m {
+                    *tile.offset(i as isize + j as isize * ld) = *t.c.offset(i as isize * t.rs_c + j as isize * t.cs_c);
+                }
+            }
+        }
+        write_back::<S, T, MV, NR>(&acc, t, tile, ld);
+        for j in 0..t.n {
+            for i in 0..t.m {
+                *t.c.offset(i as isize * t.rs_c + j as isize * t.cs_c) = *tile.offset(i as isize + j as isize * ld);
+            }
+        }
+    }
+}
+
+/// `c` column j at `c + j * ldc`, rows contiguous.
+#[inline(always)]
+unsafe fn write_back<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(
+    acc: &[[T::V; MV]; NR],
+    t: &MicroTile<T>,
+    c: *mut T,
+    ldc: isize,
+) {
+    let l = T::V::LANES;
+    let one = T::from_f64(1.0);
+    let (alpha, beta) = (T::V::splat(t.alpha), T::V::splat(t.beta));
+    let read_c = t.beta != T::from_f64(0.0);
+    let e = &t.epilogue;
+    for (j, col) in acc.iter().enumerate().take(t.n) {
+        let cj = c.offset(j as isize * ldc);
+        for (v, &sum) in col.iter().enumerate() {
+            let row0 = v * l;
+            if row0 >= t.m {
+                break;
+            }
+            let rows = (t.m - row0).min(l);
+            let p = cj.add(row0);
+            let mut r = if t.alpha == one { sum } else { sum.mul(alpha) };
+            if read_c {
+                let old = if rows == l { T::V::load(p) } else { T::V::load_partial(p, rows) };
+                r = old.mul_add(beta, r);
+            }
+            if !e.bias.is_null() {
+                let bias = if e.along_rows {
+                    let bp = e.bias.offset(row0 as isize * e.bias_stride);
+                    if e.bias_stride == 1 {
+                        if rows == l { T::V::load(bp) } else { T::V::load_partial(bp, rows) }
+                    } else {
+                        let mut lanes = [T::from_f64(0.0); 16];
+                        for (i, x) in lanes.iter_mut().enumerate().take(rows) {
+                            *x = *bp.offset(i as isize * e.bias_stride);
+                        }
+                        T::V::load(lanes.as_ptr())
+                    }
+                } else {
+                    T::V::splat(*e.bias.offset(j as isize * e.bias_stride))
+                };
+                r = r.add(bias);
+            }
+            r = e.act.apply::<S, T>(r);
+            if rows == l {
+                r.store(p)
+            } else {
+                r.store_partial(p, rows)
+            }
+        }
+    }
+}

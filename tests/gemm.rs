@@ -1,0 +1,233 @@
+//! GEMM and the fused linear layer on every tier, against a reference
+//! computed in f64, over sizes around the register tile and the K block,
+//! row-major, column-major, general-stride and reversed operands.
+
+mod common;
+use common::{exec, random_layout, tiers, Rng};
+use numkern::framework::gemm::{cache_sizes, Blocking};
+use numkern::kernels::{gemm_kernel, Activation, BinaryOp, KernelFloat, UnaryOp};
+use numkern::ops::Exec;
+use numkern::{ArrayView, ArrayViewMut, ErrorKind, Real};
+use proptest::prelude::*;
+
+/// A random m x n matrix in a random layout: (buffer, offset, strides).
+fn random_matrix<T: Real>(rng: &mut Rng, m: usize, n: usize, fill: Option<T>) -> (Vec<T>, usize, Vec<isize>) {
+    let (len, offset, strides) = random_layout(rng, &[m, n]);
+    let data = (0..len).map(|_| fill.unwrap_or_else(|| T::from_f64(rng.unit() * 2.0 - 1.0))).collect();
+    (data, offset, strides)
+}
+
+fn at<T: Copy>(m: &(Vec<T>, usize, Vec<isize>), i: usize, j: usize) -> T {
+    m.0[(m.1 as isize + i as isize * m.2[0] + j as isize * m.2[1]) as usize]
+}
+
+/// Sizes that hit every edge of the blocking: 0, 1, the register tile
+/// and its neighbours, and (for K) one past the cache block.
+fn interesting_sizes<T: KernelFloat>(exec: Exec) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let kern = gemm_kernel::<T>(exec.0.tier);
+    let blk = Blocking::new(kern.mr, kern.nr, std::mem::size_of::<T>(), cache_sizes());
+    let ms = vec![0, 1, 2, kern.mr - 1, kern.mr, kern.mr + 1, 2 * kern.mr + 3, 45];
+    let ns = vec![0, 1, kern.nr - 1, kern.nr, kern.nr + 1, 3 * kern.nr + 2, 29];
+    let ks = vec![0, 1, 2, 7, 16, 33, blk.kc - 1, blk.kc + 1];
+    (ms, ns, ks)
+}
+
+fn check_gemm<T: KernelFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let (ms, ns, ks) = interesting_sizes::<T>(exec);
+    let pick = |rng: &mut Rng, v: &[usize]| v[(rng.next_u64() % v.len() as u64) as usize];
+    let (m, n, k) = (pick(&mut rng, &ms), pick(&mut rng, &ns), pick(&mut rng, &ks));
+    let alpha = [1.0, -0.5, 2.5, 0.0][(rng.next_u64() % 4) as usize];
+    let beta = [0.0, 1.0, -1.5][(rng.next_u64() % 3) as usize];
+    let a = random_matrix::<T>(&mut rng, m, k, None);
+    let b = random_matrix::<T>(&mut rng, k, n, None);
+    // beta = 0 must not read C: fill it with NaN then.
+    let mut c = random_matrix::<T>(&mut rng, m, n, (beta == 0.0).then(|| T::from_f64(f64::NAN)));
+    let c0 = c.clone();
+    let av = ArrayView::from_slice_strided(&a.0, a.1, &[m, k], &a.2).unwrap();
+    let bv = ArrayView::from_slice_strided(&b.0, b.1, &[k, n], &b.2).unwrap();
+    let mut cv = ArrayViewMut::from_slice_strided(&mut c.0, c.1, &[m, n], &c.2).unwrap();
+    exec.gemm(T::from_f64(alpha), &av, &bv, T::from_f64(beta), &mut cv).unwrap();
+    let eps = T::from_f64(1.0).to_f64() * if std::mem::size_of::<T>() == 4 { f32::EPSILON as f64 } else { f64::EPSILON };
+    for i in 0..m {
+        for j in 0..n {
+            let (mut exact, mut magnitude) = (0.0f64, 0.0f64);
+            for p in 0..k {
+                let prod = at(&a, i, p).to_f64() * at(&b, p, j).to_f64();
+                exact += prod;
+                magnitude += prod.abs();
+            }
+            let old = if beta == 0.0 { 0.0 } else { at(&c0, i, j).to_f64() };
+            let reference = alpha * exact + beta * old;
+            // 2 gamma_{k+2} (|alpha| |A||B| + |beta C|), gamma_j = j u / (1 - j u).
+            let bound = (k as f64 + 2.0) * eps * (alpha.abs() * magnitude + (beta * old).abs()) + f64::MIN_POSITIVE;
+            let got = at(&c, i, j).to_f64();
+            prop_assert!(
+                (got - reference).abs() <= bound,
+                "{:?} {}x{}x{} alpha {alpha} beta {beta} at ({i}, {j}): {got} vs {reference} (bound {bound})",
+                exec.0.tier, m, k, n
+            );
+        }
+    }
+    // Nothing outside C's elements was written.
+    let mut inside = vec![false; c.0.len()];
+    for i in 0..m {
+        for j in 0..n {
+            inside[(c.1 as isize + i as isize * c.2[0] + j as isize * c.2[1]) as usize] = true;
+        }
+    }
+    for (idx, (x, y)) in c.0.iter().zip(&c0.0).enumerate() {
+        prop_assert!(inside[idx] || x.to_f64().to_bits() == y.to_f64().to_bits(), "wrote outside C at {idx}");
+    }
+    Ok(())
+}
+
+/// The fused layer gives the same bits as the three passes it replaces:
+/// `out = x w`, `out += bias`, `out = act(out)`.
+fn check_linear<T: KernelFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let (ms, ns, ks) = interesting_sizes::<T>(exec);
+    let pick = |rng: &mut Rng, v: &[usize]| v[(rng.next_u64() % v.len() as u64) as usize];
+    let (m, n, k) = (pick(&mut rng, &ms), pick(&mut rng, &ns), pick(&mut rng, &ks));
+    let act = Activation::ALL[(rng.next_u64() % Activation::ALL.len() as u64) as usize];
+    let x = random_matrix::<T>(&mut rng, m, k, None);
+    let w = random_matrix::<T>(&mut rng, k, n, None);
+    let bias: Vec<T> = (0..2 * n + 1).map(|_| T::from_f64(rng.unit() * 2.0 - 1.0)).collect();
+    let (bias_offset, bias_stride) = if rng.next_u64() % 2 == 0 { (0, 1) } else { (2 * n.max(1) - 2, -2) };
+    let bias_view = ArrayView::from_slice_strided(&bias, bias_offset.min(bias.len() - 1), &[n], &[bias_stride]).unwrap();
+    let with_bias = rng.next_u64() % 4 != 0;
+    let xv = ArrayView::from_slice_strided(&x.0, x.1, &[m, k], &x.2).unwrap();
+    let wv = ArrayView::from_slice_strided(&w.0, w.1, &[k, n], &w.2).unwrap();
+    let mut fused = random_matrix::<T>(&mut rng, m, n, Some(T::from_f64(f64::NAN)));
+    let mut fv = ArrayViewMut::from_slice_strided(&mut fused.0, fused.1, &[m, n], &fused.2).unwrap();
+    exec.linear(&xv, &wv, with_bias.then_some(&bias_view), act, &mut fv).unwrap();
+    let mut plain = vec![T::from_f64(f64::NAN); m * n];
+    let mut pv = ArrayViewMut::from_slice(&mut plain, &[m, n]).unwrap();
+    exec.gemm(T::from_f64(1.0), &xv, &wv, T::from_f64(0.0), &mut pv).unwrap();
+    if with_bias {
+        exec.binary_inplace(BinaryOp::Add, &mut pv, &bias_view).unwrap();
+    }
+    let op = match act {
+        Activation::None => None,
+        Activation::Relu => Some(UnaryOp::Relu),
+        Activation::Gelu => Some(UnaryOp::Gelu),
+        Activation::GeluTanh => Some(UnaryOp::GeluTanh),
+        Activation::Sigmoid => Some(UnaryOp::Sigmoid),
+        Activation::Tanh => Some(UnaryOp::Tanh),
+        Activation::Silu => Some(UnaryOp::Silu),
+    };
+    if let Some(op) = op {
+        exec.unary_inplace(op, Default::default(), &mut pv).unwrap();
+    }
+    for i in 0..m {
+        for j in 0..n {
+            let (f, p) = (at(&fused, i, j).to_f64(), plain[i * n + j].to_f64());
+            prop_assert!(f.to_bits() == p.to_bits(), "{:?} {act:?} {m}x{k}x{n} at ({i}, {j}): fused {f} vs {p}", exec.0.tier);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256), ..ProptestConfig::default() })]
+    #[test]
+    fn gemm_f32_matches_reference(seed in any::<u64>()) {
+        for e in tiers() { check_gemm::<f32>(seed, e)?; }
+    }
+    #[test]
+    fn gemm_f64_matches_reference(seed in any::<u64>()) {
+        for e in tiers() { check_gemm::<f64>(seed, e)?; }
+    }
+    #[test]
+    fn linear_fuses_bias_and_activation(seed in any::<u64>()) {
+        for e in tiers() { check_linear::<f32>(seed, e)?; check_linear::<f64>(seed, e)?; }
+    }
+}
+
+/// Above the threading threshold, 1, 2, 3 and 8 threads give the same bits
+/// (threads split M and N, never K), row-major and transposed.
+#[test]
+fn gemm_bitwise_identical_across_threads() {
+    let (m, k, n) = (203, 301, 187);
+    let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 1013) as f32 / 1013.0 - 0.5).collect();
+    let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 997) as f32 / 997.0 - 0.5).collect();
+    for e in tiers() {
+        let mut results = Vec::new();
+        for threads in [1, 2, 3, 8] {
+            let ex = exec(e.0.tier, threads);
+            let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
+            let bt = ArrayView::from_slice_strided(&b, 0, &[k, n], &[1, k as isize]).unwrap();
+            let mut c = vec![0f32; m * n];
+            ex.gemm(1.5, &av, &bt, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
+            let mut ct = vec![0f32; m * n];
+            let mut ctv = ArrayViewMut::from_slice_strided(&mut ct, 0, &[m, n], &[1, m as isize]).unwrap();
+            ex.gemm(1.5, &av, &bt, 0.0, &mut ctv).unwrap();
+            results.push((c, ct));
+        }
+        for (t, r) in results.iter().enumerate().skip(1) {
+            assert!(r.0.iter().zip(&results[0].0).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?}: threads differ (case {t})", e.0.tier);
+            assert!(r.1.iter().zip(&results[0].1).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?}: threads differ, column-major C (case {t})", e.0.tier);
+        }
+    }
+}
+
+/// Every failure class: a clear status and message, and C untouched.
+#[test]
+fn gemm_errors_leave_output_untouched() {
+    let ex = Exec::current();
+    let a = vec![1f32; 12];
+    let b = vec![1f32; 12];
+    let a34 = ArrayView::from_slice(&a, &[3, 4]).unwrap();
+    let b34 = ArrayView::from_slice(&b, &[3, 4]).unwrap();
+    let b43 = ArrayView::from_slice(&b, &[4, 3]).unwrap();
+    let mut c = vec![7f32; 9];
+    let expect = |r: numkern::Result<()>, kind: ErrorKind, needle: &str| {
+        let e = r.expect_err("must fail");
+        assert_eq!(e.kind, kind, "{}", e.message);
+        assert!(e.message.contains(needle), "{:?} lacks {needle:?}", e.message);
+    };
+    // Inner dimensions differ: both shapes are named.
+    expect(ex.gemm(1.0, &a34, &b34, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap()), ErrorKind::ShapeMismatch, "(3,4) and (3,4)");
+    // Wrong output shape.
+    expect(ex.gemm(1.0, &a34, &b43, 0.0, &mut ArrayViewMut::from_slice(&mut c[..6], &[3, 2]).unwrap()), ErrorKind::ShapeMismatch, "(3,2)");
+    // Not 2-D.
+    let a1 = ArrayView::from_slice(&a, &[12]).unwrap();
+    expect(ex.gemm(1.0, &a1, &b43, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap()), ErrorKind::ShapeMismatch, "2-D");
+    // An output that would write one element twice.
+    // (The safe views refuse it when built; a C caller's descriptor can say it.)
+    let twice = numkern::RawArray::new(c.as_mut_ptr() as *mut u8, numkern::DType::F32, &[3, 3], &[0, 1], "out").unwrap();
+    expect(unsafe { numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b43.raw(), 0.0, &twice, None, Activation::None) }, ErrorKind::InvalidArgument, "twice");
+    // Bias of the wrong length.
+    let bias = vec![0f32; 2];
+    let bv = ArrayView::from_slice(&bias, &[2]).unwrap();
+    expect(ex.linear(&a34, &b43, Some(&bv), Activation::Relu, &mut ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap()), ErrorKind::ShapeMismatch, "bias");
+    assert!(c.iter().all(|&x| x == 7.0), "output written on error");
+    // Mixed dtypes (through the raw API: the safe one cannot express it).
+    let b64 = vec![1f64; 12];
+    let b64v = ArrayView::from_slice(&b64, &[4, 3]).unwrap();
+    let r = unsafe {
+        numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b64v.raw(), 0.0, ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap().raw(), None, Activation::None)
+    };
+    expect(r, ErrorKind::Dtype, "float64");
+    assert!(c.iter().all(|&x| x == 7.0), "output written on error");
+}
+
+/// An output that overlaps an input reads a copy: `a = a @ b` in place.
+#[test]
+fn gemm_output_overlapping_input_reads_a_copy() {
+    let n = 5;
+    let mut a: Vec<f64> = (0..n * n).map(|i| i as f64).collect();
+    let b: Vec<f64> = (0..n * n).map(|i| ((i * 3) % 7) as f64).collect();
+    let a0 = a.clone();
+    let mut expected = vec![0f64; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            expected[i * n + j] = (0..n).map(|p| a0[i * n + p] * b[p * n + j]).sum();
+        }
+    }
+    let ex = Exec::current();
+    let raw = *ArrayViewMut::from_slice(&mut a, &[n, n]).unwrap().raw();
+    let bv = ArrayView::from_slice(&b, &[n, n]).unwrap();
+    unsafe { numkern::ops::gemm_raw(ex, 1.0, &raw, bv.raw(), 0.0, &raw, None, Activation::None) }.unwrap();
+    assert_eq!(a, expected);
+}
