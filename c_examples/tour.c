@@ -131,6 +131,52 @@ static void cell_views(void) {
            rev[1], rev[2], rev[3], t[0], t[1], t[2], mask_out[0], mask_out[1], mask_out[2]);
 }
 
+/* Cells: linear algebra. The simple layer h = sigmoid(X @ W + b) with X 32x10,
+ * W 10x5 (fused: one call); A @ B; A.T @ A through a transposed view. */
+static void cell_linear_algebra(void) {
+    enum { N = 32, IN = 10, OUT = 5 };
+    static float x[N * IN], w[IN * OUT], h[N * OUT];
+    float b[OUT] = {0.5f, -0.5f, 0.25f, 0.0f, 1.0f};
+    for (int i = 0; i < N * IN; i++) x[i] = rnd();
+    for (int i = 0; i < IN * OUT; i++) w[i] = rnd();
+    int64_t sx[2] = {N, IN}, sw[2] = {IN, OUT}, sh[2] = {N, OUT}, sb[1] = {OUT};
+    numkern_array X = f32_array(x, 2, sx), W = f32_array(w, 2, sw), H = f32_array(h, 2, sh), B = f32_array(b, 1, sb);
+    NK(numkern_linear(&X, &W, &B, NUMKERN_ACT_SIGMOID, &H));
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < OUT; j++) {
+            double z = b[j];
+            for (int p = 0; p < IN; p++) z += (double)x[i * IN + p] * w[p * OUT + j];
+            CHECK(close_to(h[i * OUT + j], 1.0 / (1.0 + exp(-z)), 1e-5), "layer (%d,%d) = %.7g", i, j, h[i * OUT + j]);
+        }
+    /* A @ B and A.T @ A for A 3x4, B 4x2. */
+    float a[12], bm[8], ab[6], ata[16];
+    for (int i = 0; i < 12; i++) a[i] = (float)(i + 1);
+    for (int i = 0; i < 8; i++) bm[i] = (float)(i % 3) - 1.0f;
+    int64_t sa[2] = {3, 4}, sbm[2] = {4, 2}, sab[2] = {3, 2}, sata[2] = {4, 4};
+    numkern_array A = f32_array(a, 2, sa), BM = f32_array(bm, 2, sbm), AB = f32_array(ab, 2, sab), AT, ATA = f32_array(ata, 2, sata);
+    NK(numkern_gemm(1.0, &A, &BM, 0.0, &AB));
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+            float want = 0;
+            for (int p = 0; p < 4; p++) want += a[i * 4 + p] * bm[p * 2 + j];
+            CHECK(ab[i * 2 + j] == want, "(A @ B)[%d][%d] = %g, want %g", i, j, ab[i * 2 + j], want);
+        }
+    NK(numkern_transpose(&A, &AT));
+    NK(numkern_gemm(1.0, &AT, &A, 0.0, &ATA));
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            float want = 0;
+            for (int p = 0; p < 3; p++) want += a[p * 4 + i] * a[p * 4 + j];
+            CHECK(ata[i * 4 + j] == want, "(A.T @ A)[%d][%d] = %g, want %g", i, j, ata[i * 4 + j], want);
+        }
+    /* Mismatched inner dimensions name both shapes. */
+    int32_t st = numkern_gemm(1.0, &A, &A, 0.0, &AB);
+    CHECK(st == NUMKERN_ERR_SHAPE_MISMATCH && strstr(numkern_last_error_message(), "(3,4) and (3,4)") != NULL, "gemm error: %s",
+          numkern_last_error_message());
+    printf("linear algebra: sigmoid(X@W+b)[0] = [%.4f %.4f ...], (A@B)[0] = [%g %g], (A.T@A)[0][0] = %g\n", h[0], h[1], ab[0],
+           ab[1], ata[0]);
+}
+
 /* Errors: NumPy's message for shapes that do not broadcast; outputs untouched. */
 static void cell_errors(void) {
     float a[12] = {0}, b[5] = {0}, out[12];
@@ -152,6 +198,7 @@ int main(void) {
     cell_mean_center();
     cell_activations();
     cell_views();
+    cell_linear_algebra();
     cell_errors();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);

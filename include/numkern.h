@@ -81,24 +81,35 @@
 // A bug in numkern (a caught panic). Please report it.
 #define NUMKERN_ERR_INTERNAL 10
 
+// Activation code for `numkern_linear`: none (identity).
+#define NUMKERN_ACT_NONE 0
+
+// Activation code: relu.
+#define NUMKERN_ACT_RELU 1
+
+// Activation code: gelu, erf form.
+#define NUMKERN_ACT_GELU 2
+
+// Activation code: gelu, tanh approximation.
+#define NUMKERN_ACT_GELU_TANH 3
+
+// Activation code: sigmoid.
+#define NUMKERN_ACT_SIGMOID 4
+
+// Activation code: tanh.
+#define NUMKERN_ACT_TANH 5
+
+// Activation code: silu (x * sigmoid(x)).
+#define NUMKERN_ACT_SILU 6
+
 // Largest number of dimensions an array may have.
 #define NUMKERN_MAX_NDIM 8
-
-// Below this many multiply-adds a call stays on the calling thread
-// (a pool hand-off costs about as much as a 64^3 product).
-#define GEMM_PARALLEL_THRESHOLD (1 << 21)
 
 // At most this many operands share one loop (where: out, mask, a, b).
 #define MAX_OPERANDS 4
 
 // Marks an omitted slice bound (Python's `None`).
 #define NUMKERN_NONE INT64_MIN
-
-// Largest MR * NR of any tier (the general-stride write-back's buffer).
-#define MAX_TILE (32 * 12)
-
-// The activation a fused epilogue applies after the bias.
-typedef struct Activation Activation;
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
@@ -366,6 +377,18 @@ int32_t numkern_where(const numkern_array *mask, const numkern_array *a, const n
 // Any dtypes (f32, f64, i32, i64, u8). Floats to ints truncate toward zero and saturate (NaN gives 0); ints to narrower ints wrap; ints and f64 to f32 round to nearest even. A transposing copy runs in cache-sized tiles. Overlapping src/dst give the result of copying src first.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_copy(const numkern_array *src, const numkern_array *dst);
+
+// out = alpha * a @ b + beta * out (BLAS GEMM) for 2-D a (m x k), b (k x n), out (m x n).
+//
+// All three f32 or all f64; any strides, negative too (a transpose is just a view). beta = 0 never reads `out` (it may hold NaN); alpha = 0 or k = 0 never reads a or b. An input sharing memory with `out` is read from a copy. Accuracy: each element within 2 gamma_(k+2) (|alpha| |a||b| + |beta out|) of the exact value, the same bits for any thread count.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands not 2-D, inner dimensions differ, or `out` not m x n), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_gemm(double alpha, const numkern_array *a, const numkern_array *b, double beta, const numkern_array *out);
+
+// out = act(x @ w + bias), the linear layer, with the bias add and the activation done as each tile of the product is written (no extra pass over `out`).
+//
+// x (m x k), w (k x n), out (m x n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as gemm, then add, then the activation's own entry point (same accuracy).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (as numkern_gemm, or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_linear(const numkern_array *x, const numkern_array *w, const numkern_array *bias, int32_t act, const numkern_array *out);
 
 // The library version as "MAJOR.MINOR.PATCH" (static string, never null).
 const char *numkern_version(void);

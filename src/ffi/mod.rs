@@ -5,9 +5,11 @@
 //! There is one entry point per op (so cbindgen sees each, with its own doc
 //! comment); each is a one-line call into a shared helper.
 
+mod linalg;
 mod runtime;
 mod views;
 
+pub use linalg::*;
 pub use runtime::*;
 pub use views::*;
 

@@ -107,7 +107,7 @@ impl<T> GemmEpilogue<T> {
 
 /// Below this many multiply-adds a call stays on the calling thread
 /// (a pool hand-off costs about as much as a 64^3 product).
-pub const GEMM_PARALLEL_THRESHOLD: usize = 1 << 21;
+pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 21;
 
 /// Shares raw pointers with the worker threads.
 #[derive(Clone, Copy)]

@@ -98,7 +98,7 @@ pub struct MicroTile<T> {
 pub type MicroFn<T> = unsafe fn(&MicroTile<T>);
 
 /// Largest MR * NR of any tier (the general-stride write-back's buffer).
-pub const MAX_TILE: usize = 32 * 12;
+pub(crate) const MAX_TILE: usize = 32 * 12;
 
 /// `MV` vectors of rows by `NR` columns.
 ///
