@@ -33,7 +33,7 @@ macro_rules! with_float {
 }
 
 /// All named arrays must share one float dtype; returns it.
-fn common_float(args: &[(&RawArray, &str)], what: &str) -> Result<DType> {
+pub(crate) fn common_float(args: &[(&RawArray, &str)], what: &str) -> Result<DType> {
     let (first, first_name) = args[0];
     if !first.dtype.is_float() {
         return fail(

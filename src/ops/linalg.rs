@@ -4,6 +4,7 @@
 //! The raw entry points take validated `RawArray`s (the C ABI calls them);
 //! the safe API is the methods on [`Exec`].
 
+use super::elementwise::common_float;
 use super::exec::{copy_raw, try_alloc, Exec};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, ErrorKind, Result};
@@ -12,23 +13,6 @@ use crate::framework::gemm::{self, GemmEpilogue, Mat};
 use crate::framework::overlap;
 use crate::kernels::gemm::Activation;
 use crate::kernels::{self, KernelFloat};
-
-fn float_dtype(ops: &[(&RawArray, &str)], what: &str) -> Result<DType> {
-    let (first, first_name) = ops[0];
-    for (a, name) in ops {
-        if !a.dtype.is_float() || a.dtype != first.dtype {
-            return fail(
-                ErrorKind::Dtype,
-                format!(
-                    "{what}: operands must share one float dtype: `{first_name}` is {}, `{name}` is {}",
-                    first.dtype.name(),
-                    a.dtype.name()
-                ),
-            );
-        }
-    }
-    Ok(first.dtype)
-}
 
 fn require_2d(a: &RawArray, name: &str, what: &str) -> Result<()> {
     if a.ndim != 2 {
@@ -72,7 +56,7 @@ pub unsafe fn gemm_raw(
     let what = if bias.is_some() || act != Activation::None { "linear" } else { "gemm" };
     let mut ops = vec![(a, "a"), (b, "b"), (c, "out")];
     ops.extend(bias.map(|x| (x, "bias")));
-    let dtype = float_dtype(&ops, what)?;
+    let dtype = common_float(&ops, what)?;
     for (x, name) in &ops[..3] {
         require_2d(x, name, what)?;
     }
