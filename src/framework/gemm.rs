@@ -10,7 +10,7 @@
 //! any thread count.
 
 use crate::dtype::Real;
-use crate::framework::threads::run_chunks;
+use crate::framework::threads::{run_chunks, Shared};
 use crate::kernels::gemm::{Activation, Epilogue, MicroTile};
 use crate::kernels::{GemmKernel, KernelFloat};
 use std::cell::RefCell;
@@ -108,19 +108,6 @@ impl<T> GemmEpilogue<T> {
 /// Below this many multiply-adds a call stays on the calling thread
 /// (a pool hand-off costs about as much as a 64^3 product).
 pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 21;
-
-/// Shares raw pointers with the worker threads.
-#[derive(Clone, Copy)]
-struct Shared<T>(T);
-// SAFETY: the callers answer for the memory; threads write disjoint tiles.
-unsafe impl<T> Sync for Shared<T> {}
-unsafe impl<T> Send for Shared<T> {}
-impl<T: Copy> Shared<T> {
-    // A method, so closures capture the wrapper rather than its field.
-    fn get(&self) -> T {
-        self.0
-    }
-}
 
 thread_local! {
     /// Per-thread packing buffers (A blocks on workers, B on the caller),

@@ -56,6 +56,21 @@ fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
     Some(p)
 }
 
+/// Raw pointers (or values holding them) handed to the worker threads.
+/// Whoever builds one answers for the memory: the threads must touch
+/// disjoint parts of it.
+#[derive(Clone, Copy)]
+pub(crate) struct Shared<T>(pub T);
+// SAFETY: see the type's contract; the chunks of one call are disjoint.
+unsafe impl<T> Sync for Shared<T> {}
+unsafe impl<T> Send for Shared<T> {}
+impl<T: Copy> Shared<T> {
+    // A method, so closures capture the wrapper rather than its field.
+    pub(crate) fn get(&self) -> T {
+        self.0
+    }
+}
+
 /// Runs `f` over `0..total` cut into chunks of `chunk` items. Runs on the
 /// calling thread when `threads == 1` or there is a single chunk.
 pub fn run_chunks(total: usize, chunk: usize, threads: usize, f: impl Fn(Range<usize>) + Sync) {

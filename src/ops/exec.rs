@@ -5,7 +5,7 @@ use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::RawArray;
 use crate::framework::iter::Loop;
-use crate::framework::threads::run_chunks;
+use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::{overlap, views, Ctx};
 use crate::kernels;
 
@@ -44,13 +44,27 @@ pub(crate) struct Prepared {
 }
 
 /// Allocates a zeroed 8-byte aligned buffer, reporting failure instead of aborting.
-pub(crate) fn try_alloc(bytes: usize) -> Result<Vec<u64>> {
+fn try_alloc(bytes: usize) -> Result<Vec<u64>> {
     let words = bytes.div_ceil(8);
     let mut v: Vec<u64> = Vec::new();
     v.try_reserve_exact(words)
         .map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("could not allocate a temporary of {bytes} bytes")))?;
     v.resize(words, 0);
     Ok(v)
+}
+
+/// A C-contiguous copy of `input` in fresh memory, kept alive in `temps`.
+///
+/// # Safety
+/// `input` must be valid.
+pub(crate) unsafe fn contiguous_copy(exec: Exec, input: &RawArray, temps: &mut Vec<Vec<u64>>) -> Result<RawArray> {
+    let mut buf = try_alloc(input.size() * input.dtype.size())?;
+    let strides = RawArray::contiguous_strides(input.shape());
+    let tmp = RawArray::new(buf.as_mut_ptr() as *mut u8, input.dtype, input.shape(), &strides[..input.ndim], "tmp")?;
+    // `tmp` is fresh memory of the right size.
+    copy_raw(exec, input, &tmp);
+    temps.push(buf);
+    Ok(tmp)
 }
 
 /// Checks shapes and the output, broadcasts inputs, copies overlapping ones.
@@ -75,29 +89,13 @@ pub(crate) fn prepare(exec: Exec, out: &RawArray, inputs: &[(&RawArray, &str)]) 
     for (input, _) in inputs {
         let mut b = views::broadcast_to(input, out.shape())?;
         if overlap::needs_copy(out, &b) {
-            let mut buf = try_alloc(input.size() * input.dtype.size())?;
-            let strides = RawArray::contiguous_strides(input.shape());
-            let tmp = RawArray::new(buf.as_mut_ptr() as *mut u8, input.dtype, input.shape(), &strides[..input.ndim], "tmp")?;
-            // SAFETY: `tmp` is fresh memory of the right size; `input` is valid.
-            unsafe { copy_raw(exec, input, &tmp) };
+            // SAFETY: `input` is valid (the callers' contract).
+            let tmp = unsafe { contiguous_copy(exec, input, &mut prepared._temps)? };
             b = views::broadcast_to(&tmp, out.shape())?;
-            prepared._temps.push(buf);
         }
         prepared.inputs.push(b);
     }
     Ok(prepared)
-}
-
-/// Operand base pointers shared with the worker threads.
-struct SharedPtrs<const K: usize>([*mut u8; K]);
-// SAFETY: the callers of `elementwise` answer for the memory; each chunk
-// touches only its own elements.
-unsafe impl<const K: usize> Sync for SharedPtrs<K> {}
-impl<const K: usize> SharedPtrs<K> {
-    // A method, so closures capture the wrapper rather than its field.
-    fn get(&self) -> [*mut u8; K] {
-        self.0
-    }
 }
 
 /// The common case that skips `prepare` and the coalesced loop: every
@@ -144,7 +142,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
         let total = arrays[0].size();
         let threads = exec.threads_for(total.saturating_mul(cost));
         let stream = total * arrays[0].dtype.size() >= STREAM_MIN_BYTES;
-        let (bases, sizes) = (SharedPtrs(arrays.map(|a| a.data)), arrays.map(|a| a.dtype.size()));
+        let (bases, sizes) = (Shared(arrays.map(|a| a.data)), arrays.map(|a| a.dtype.size()));
         run_chunks(total, CHUNK, threads, |range| {
             let mut ptrs = bases.get();
             for (p, size) in ptrs.iter_mut().zip(sizes) {

@@ -5,7 +5,7 @@
 //! the safe API is the methods on [`Exec`].
 
 use super::elementwise::common_float;
-use super::exec::{copy_raw, try_alloc, Exec};
+use super::exec::{contiguous_copy, Exec};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
@@ -25,14 +25,7 @@ fn require_2d(a: &RawArray, name: &str, what: &str) -> Result<()> {
 /// it shares memory with the output: the product reads all of it while
 /// writing.
 unsafe fn input_mat<T>(exec: Exec, input: &RawArray, out: &RawArray, temps: &mut Vec<Vec<u64>>) -> Result<Mat<T>> {
-    let mut a = *input;
-    if overlap::may_overlap(out, input) {
-        let mut buf = try_alloc(input.size() * input.dtype.size())?;
-        let strides = RawArray::contiguous_strides(input.shape());
-        a = RawArray::new(buf.as_mut_ptr() as *mut u8, input.dtype, input.shape(), &strides[..input.ndim], "tmp")?;
-        copy_raw(exec, input, &a);
-        temps.push(buf);
-    }
+    let a = if overlap::may_overlap(out, input) { contiguous_copy(exec, input, temps)? } else { *input };
     let stride = |k: usize| if a.ndim > k { a.strides[k] } else { 0 };
     Ok(Mat { ptr: a.data as *mut T, rs: stride(0), cs: stride(1) })
 }

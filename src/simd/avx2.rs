@@ -277,11 +277,6 @@ impl Simd for Avx2 {
         unsafe { F32x8(_mm256_castsi256_ps(_mm256_sll_epi32(_mm256_castps_si256(x.0), _mm_cvtsi32_si128(N as i32)))) }
     }
     #[inline(always)]
-    fn prefetch<T>(p: *const T) {
-        // SAFETY: a prefetch never faults, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) }
-    }
-    #[inline(always)]
     fn stream_fence() {
         // SAFETY: sfence has no operands.
         unsafe { _mm_sfence() }

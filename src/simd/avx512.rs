@@ -217,11 +217,6 @@ impl Simd for Avx512 {
         unsafe { F32x16(_mm512_castsi512_ps(_mm512_slli_epi32::<N>(_mm512_castps_si512(x.0)))) }
     }
     #[inline(always)]
-    fn prefetch<T>(p: *const T) {
-        // SAFETY: a prefetch never faults, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) }
-    }
-    #[inline(always)]
     fn stream_fence() {
         // SAFETY: sfence has no operands.
         unsafe { _mm_sfence() }

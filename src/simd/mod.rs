@@ -154,10 +154,19 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { Self::F32::load(out.as_ptr()) }
     }
 
-    /// Hints that the cache line at `p` will be read soon (no-op where the
-    /// tier has no prefetch instruction). Never faults.
+    /// Hints that the cache line at `p` will be read soon (`prefetcht0`, part
+    /// of x86-64's baseline, so every x86 tier shares it; a no-op elsewhere).
+    /// Never faults, whatever the address.
     #[inline(always)]
-    fn prefetch<T>(_p: *const T) {}
+    fn prefetch<T>(p: *const T) {
+        // SAFETY: a prefetch never faults.
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = p;
+    }
     /// Each lane's bit pattern shifted left by `N` (as a u32), e.g. to move
     /// an integer held in the low mantissa bits into the exponent field.
     fn shl_bits<const N: u32>(x: Self::F32) -> Self::F32;
