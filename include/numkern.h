@@ -108,8 +108,21 @@
 // At most this many operands share one loop (where: out, mask, a, b).
 #define MAX_OPERANDS 4
 
+// Elements per thread work unit of a dot (64 runs).
+#define DOT_CHUNK (64 * DOT_RUN)
+
 // Marks an omitted slice bound (Python's `None`).
 #define NUMKERN_NONE INT64_MIN
+
+// Longest run one [`dot_run`] call sums; the framework combines runs
+// pairwise, so the error grows with log2 of the length past this.
+#define DOT_RUN 1024
+
+// Columns of A one [`gemv_cols`] call adds at a time.
+#define GEMV_COLS 4
+
+// Rows of A one pass of [`gemv_rows`] dots at once (they share x's loads).
+#define GEMV_ROWS 4
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
@@ -389,6 +402,29 @@ int32_t numkern_gemm(double alpha, const numkern_array *a, const numkern_array *
 // x (m x k), w (k x n), out (m x n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as gemm, then add, then the activation's own entry point (same accuracy).
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (as numkern_gemm, or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 int32_t numkern_linear(const numkern_array *x, const numkern_array *w, const numkern_array *bias, int32_t act, const numkern_array *out);
+
+// out = a @ b with NumPy's matmul semantics: a 1-D `a` is a row and a 1-D `b` a column (that dimension is dropped from the result), the leading (batch) dimensions broadcast, any strides.
+//
+// All three f32 or all f64; `out` must have the shape numkern_matmul_shape gives. Each 2-D product goes to the kernel its shape suits (dot, gemv or gemm, as the entry points of those names), so it has their accuracy and the same bits for any thread count. An input sharing memory with `out` is read from a copy.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a 0-d operand, inner dimensions differ, batch dimensions do not broadcast, or `out` has another shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_matmul(const numkern_array *a, const numkern_array *b, const numkern_array *out);
+
+// The shape of a @ b under numkern_matmul's rules, written to out_shape (room for NUMKERN_MAX_NDIM values) and *out_ndim.
+//
+// Status: NUMKERN_OK, _NULL_POINTER, _BAD_DESCRIPTOR (ndim out of range, negative extent), _SHAPE_MISMATCH (NumPy's message: a 0-d operand, "Input operand 1 has a mismatch in its core dimension 0 ... (size 3 is different from 4): shapes (2,4) and (3,5)", or batch dimensions that do not broadcast).
+int32_t numkern_matmul_shape(const int64_t *shape_a, int32_t ndim_a, const int64_t *shape_b, int32_t ndim_b, int64_t *out_shape, int32_t *out_ndim);
+
+// y = alpha * a @ x + beta * y (BLAS GEMV) for 2-D a (m x n), 1-D x (n,) and y (m,).
+//
+// All three f32 or all f64; any strides (a transposed view gives BLAS's transposed GEMV). beta = 0 never reads y; alpha = 0 or n = 0 never reads a or x. Each y[i] is within 2 gamma_(n+2) (|alpha| |a||x| + |beta y|)_i of the exact value, the same bits for any thread count.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a not 2-D, x or y not 1-D, or lengths that do not match), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_gemv(double alpha, const numkern_array *a, const numkern_array *x, double beta, const numkern_array *y);
+
+// *out = sum_i a[i] * b[i] for 1-D a and b of one length (any strides, 0 too); `out` is a 0-d array of their dtype.
+//
+// f32 products are exact in f64 and summed there, pairwise over runs of 1024, so an f32 dot is correctly rounded unless the sum cancels heavily (NumPy/BLAS sum in f32); f64 dots are within about (log2(n/1024) + 24) eps sum |a[i] b[i]|. Same bits for any thread count.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a or b not 1-D, lengths differ, `out` not 0-d), _DTYPE, _INTERNAL; on error nothing is written.
+int32_t numkern_dot(const numkern_array *a, const numkern_array *b, const numkern_array *out);
 
 // The library version as "MAJOR.MINOR.PATCH" (static string, never null).
 const char *numkern_version(void);

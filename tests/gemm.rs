@@ -107,16 +107,7 @@ fn check_linear<T: KernelFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseErr
     if with_bias {
         exec.binary_inplace(BinaryOp::Add, &mut pv, &bias_view).unwrap();
     }
-    let op = match act {
-        Activation::None => None,
-        Activation::Relu => Some(UnaryOp::Relu),
-        Activation::Gelu => Some(UnaryOp::Gelu),
-        Activation::GeluTanh => Some(UnaryOp::GeluTanh),
-        Activation::Sigmoid => Some(UnaryOp::Sigmoid),
-        Activation::Tanh => Some(UnaryOp::Tanh),
-        Activation::Silu => Some(UnaryOp::Silu),
-    };
-    if let Some(op) = op {
+    if let Some(op) = act.unary_op() {
         exec.unary_inplace(op, Default::default(), &mut pv).unwrap();
     }
     for i in 0..m {

@@ -1,5 +1,6 @@
 //! C entry points of the matrix products.
 
+use super::views::shape_arg;
 use super::{arrays, guard};
 use crate::error::{fail, ErrorKind};
 use crate::framework::array::{numkern_array, RawArray};
@@ -52,5 +53,67 @@ pub unsafe extern "C" fn numkern_linear(
             return fail(ErrorKind::InvalidArgument, format!("unknown activation code {act} (expected a NUMKERN_ACT_* value)"));
         };
         ops::gemm_raw(Exec::current(), 1.0, &x, &w, 0.0, &out, bias.as_ref(), act)
+    })
+}
+
+/// out = a @ b with NumPy's matmul semantics: a 1-D `a` is a row and a 1-D `b` a column (that dimension is dropped from the result), the leading (batch) dimensions broadcast, any strides.
+///
+/// All three f32 or all f64; `out` must have the shape numkern_matmul_shape gives. Each 2-D product goes to the kernel its shape suits (dot, gemv or gemm, as the entry points of those names), so it has their accuracy and the same bits for any thread count. An input sharing memory with `out` is read from a copy.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a 0-d operand, inner dimensions differ, batch dimensions do not broadcast, or `out` has another shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+#[no_mangle]
+pub unsafe extern "C" fn numkern_matmul(a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
+    guard("numkern_matmul", || {
+        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        ops::matmul_raw(Exec::current(), &a, &b, &out)
+    })
+}
+
+/// The shape of a @ b under numkern_matmul's rules, written to out_shape (room for NUMKERN_MAX_NDIM values) and *out_ndim.
+///
+/// Status: NUMKERN_OK, _NULL_POINTER, _BAD_DESCRIPTOR (ndim out of range, negative extent), _SHAPE_MISMATCH (NumPy's message: a 0-d operand, "Input operand 1 has a mismatch in its core dimension 0 ... (size 3 is different from 4): shapes (2,4) and (3,5)", or batch dimensions that do not broadcast).
+#[no_mangle]
+pub unsafe extern "C" fn numkern_matmul_shape(
+    shape_a: *const i64,
+    ndim_a: i32,
+    shape_b: *const i64,
+    ndim_b: i32,
+    out_shape: *mut i64,
+    out_ndim: *mut i32,
+) -> i32 {
+    guard("numkern_matmul_shape", || {
+        let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
+        if out_shape.is_null() || out_ndim.is_null() {
+            return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
+        }
+        let r = ops::matmul_shape(&a, &b)?;
+        for (k, &d) in r.iter().enumerate() {
+            *out_shape.add(k) = d as i64;
+        }
+        *out_ndim = r.len() as i32;
+        Ok(())
+    })
+}
+
+/// y = alpha * a @ x + beta * y (BLAS GEMV) for 2-D a (m x n), 1-D x (n,) and y (m,).
+///
+/// All three f32 or all f64; any strides (a transposed view gives BLAS's transposed GEMV). beta = 0 never reads y; alpha = 0 or n = 0 never reads a or x. Each y[i] is within 2 gamma_(n+2) (|alpha| |a||x| + |beta y|)_i of the exact value, the same bits for any thread count.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a not 2-D, x or y not 1-D, or lengths that do not match), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+#[no_mangle]
+pub unsafe extern "C" fn numkern_gemv(alpha: f64, a: *const numkern_array, x: *const numkern_array, beta: f64, y: *const numkern_array) -> i32 {
+    guard("numkern_gemv", || {
+        let [a, x, y] = arrays([(a, "a"), (x, "x"), (y, "y")])?;
+        ops::gemv_raw(Exec::current(), alpha, &a, &x, beta, &y)
+    })
+}
+
+/// *out = sum_i a[i] * b[i] for 1-D a and b of one length (any strides, 0 too); `out` is a 0-d array of their dtype.
+///
+/// f32 products are exact in f64 and summed there, pairwise over runs of 1024, so an f32 dot is correctly rounded unless the sum cancels heavily (NumPy/BLAS sum in f32); f64 dots are within about (log2(n/1024) + 24) eps sum |a[i] b[i]|. Same bits for any thread count.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a or b not 1-D, lengths differ, `out` not 0-d), _DTYPE, _INTERNAL; on error nothing is written.
+#[no_mangle]
+pub unsafe extern "C" fn numkern_dot(a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
+    guard("numkern_dot", || {
+        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        ops::dot_raw(Exec::current(), &a, &b, &out)
     })
 }

@@ -34,6 +34,11 @@ fn to_extents(shape: &[i64], arg: &str) -> Result<Vec<usize>> {
         .collect()
 }
 
+/// A shape argument from C: `n` extents at `p`, each >= 0.
+pub(super) unsafe fn shape_arg(p: *const i64, n: i32, arg: &str) -> Result<Vec<usize>> {
+    to_extents(read_i64s(p, n, arg)?, arg)
+}
+
 unsafe fn write_out(out: *mut numkern_array, raw: RawArray) -> Result<()> {
     if out.is_null() {
         return fail(ErrorKind::NullPointer, "argument `out` is a null pointer");
@@ -155,8 +160,7 @@ pub unsafe extern "C" fn numkern_broadcast_shapes(
     out_ndim: *mut i32,
 ) -> i32 {
     guard("numkern_broadcast_shapes", || {
-        let a = to_extents(read_i64s(shape_a, ndim_a, "shape_a")?, "shape_a")?;
-        let b = to_extents(read_i64s(shape_b, ndim_b, "shape_b")?, "shape_b")?;
+        let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
         if out_shape.is_null() || out_ndim.is_null() {
             return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
         }

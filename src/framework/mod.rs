@@ -6,6 +6,7 @@ pub mod gemm;
 pub mod iter;
 pub mod overlap;
 pub mod threads;
+pub mod vecmat;
 pub mod views;
 
 use crate::dispatch::Tier;

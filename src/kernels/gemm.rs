@@ -44,6 +44,19 @@ impl Activation {
             Activation::Silu => "silu",
         }
     }
+    /// The elementwise op that computes the same activation (none for None).
+    pub fn unary_op(self) -> Option<super::UnaryOp> {
+        use super::UnaryOp as U;
+        match self {
+            Activation::None => None,
+            Activation::Relu => Some(U::Relu),
+            Activation::Gelu => Some(U::Gelu),
+            Activation::GeluTanh => Some(U::GeluTanh),
+            Activation::Sigmoid => Some(U::Sigmoid),
+            Activation::Tanh => Some(U::Tanh),
+            Activation::Silu => Some(U::Silu),
+        }
+    }
     #[inline(always)]
     pub(crate) fn apply<S: Simd, T: KernelReal<S>>(self, x: T::V) -> T::V {
         let z = T::V::splat(T::from_f64(0.0));

@@ -2,6 +2,7 @@
 //! lookup from (tier, dtype, op) to a function pointer. Nothing here knows
 //! about N-d shapes; it sees runs of `n` elements with constant strides.
 
+pub mod blas;
 pub mod gemm;
 pub mod generic;
 pub mod ops;
@@ -91,6 +92,18 @@ macro_rules! tier_module {
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn gemm_micro<T: KernelReal<S>, const MV: usize, const NR: usize>(t: &crate::kernels::gemm::MicroTile<T>) {
                 crate::kernels::gemm::micro::<S, T, MV, NR>(t)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn dot<T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
+                crate::kernels::blas::dot_run::<S, T>(n, x, y)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn gemv_cols<T: KernelReal<S>>(m: usize, n: usize, a: *const T, cs: isize, x: *const T, t: *mut T) {
+                crate::kernels::blas::gemv_cols::<S, T>(m, n, a, cs, x, t)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn gemv_rows<T: KernelReal<S>>(m: usize, n: usize, a: *const T, rs: isize, x: *const T, t: *mut T) {
+                crate::kernels::blas::gemv_rows::<S, T>(m, n, a, rs, x, t)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn stream_fence() {
@@ -253,4 +266,25 @@ pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
         Tier::Avx2 => pick!(avx2, 32, (2, 6), (2, 6)),
         _ => pick!(portable, 32, (2, 6), (2, 6)),
     }
+}
+
+/// A tier's level-1/2 kernels for one dtype (see `kernels::blas`).
+pub struct VecKernels<T> {
+    /// Dot of two contiguous runs of at most `blas::DOT_RUN` elements, in f64.
+    pub dot: unsafe fn(usize, *const T, *const T) -> f64,
+    /// `t[0..m] += A x` down the contiguous columns (stride `cs` between them).
+    pub gemv_cols: unsafe fn(usize, usize, *const T, isize, *const T, *mut T),
+    /// `t[0..m] = A x` along the contiguous rows (stride `rs` between them).
+    pub gemv_rows: unsafe fn(usize, usize, *const T, isize, *const T, *mut T),
+}
+
+impl<T> Clone for VecKernels<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for VecKernels<T> {}
+
+pub fn vec_kernels<T: KernelFloat>(tier: Tier) -> VecKernels<T> {
+    VecKernels { dot: by_tier!(tier, dot [T]), gemv_cols: by_tier!(tier, gemv_cols [T]), gemv_rows: by_tier!(tier, gemv_rows [T]) }
 }

@@ -27,7 +27,7 @@ impl Exec {
         Exec(Ctx::current())
     }
     /// Threads for a call of `work` cost units: 1 below the threshold.
-    fn threads_for(self, work: usize) -> usize {
+    pub(crate) fn threads_for(self, work: usize) -> usize {
         if work < PARALLEL_THRESHOLD {
             1
         } else {

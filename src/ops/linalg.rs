@@ -1,18 +1,308 @@
-//! Matrix products on views: GEMM in BLIS's general-stride form and the
-//! fused linear layer `act(X W + bias)`.
+//! Products on views: the dot product, GEMV, GEMM in BLIS's general-stride
+//! form, the fused linear layer `act(X W + bias)`, and `matmul` with
+//! NumPy's `@` semantics (1-D operands promoted and demoted, batch
+//! dimensions broadcast).
 //!
 //! The raw entry points take validated `RawArray`s (the C ABI calls them);
-//! the safe API is the methods on [`Exec`].
+//! the safe API is the methods on [`Exec`]. Every 2-D product goes to the
+//! kernel that suits its shape: a dot when it is 1 x 1, GEMV when one side
+//! is 1, GEMM otherwise.
 
-use super::elementwise::common_float;
+use super::elementwise::{binary_raw, common_float, unary_raw};
 use super::exec::{contiguous_copy, Exec};
 use crate::dtype::DType;
-use crate::error::{fail, shape_str, ErrorKind, Result};
+use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
-use crate::framework::gemm::{self, GemmEpilogue, Mat};
-use crate::framework::overlap;
+use crate::framework::gemm::{self, GemmEpilogue, Mat, GEMM_PARALLEL_THRESHOLD};
+use crate::framework::threads::{run_chunks, Shared};
+use crate::framework::{overlap, vecmat, views};
 use crate::kernels::gemm::Activation;
-use crate::kernels::{self, KernelFloat};
+use crate::kernels::{self, BinaryOp, KernelFloat};
+
+const GUFUNC: &str = "(n?,k),(k,m?)->(n?,m?)";
+
+/// NumPy's message for inner dimensions that differ, naming both shapes.
+fn core_mismatch<R>(what: &str, a: &[usize], b: &[usize], k_a: usize, k_b: usize) -> Result<R> {
+    fail(
+        ErrorKind::ShapeMismatch,
+        format!(
+            "{what}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature {GUFUNC} (size {k_b} is different from {k_a}): shapes {} and {}",
+            shape_str(a),
+            shape_str(b)
+        ),
+    )
+}
+
+/// The shape of `a @ b` under NumPy's `matmul` rules: a 1-D `a` is a row
+/// and a 1-D `b` a column (their dimension is dropped from the result),
+/// and the leading (batch) dimensions broadcast.
+pub fn matmul_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    for (i, s) in [a, b].iter().enumerate() {
+        if s.is_empty() {
+            return fail(
+                ErrorKind::ShapeMismatch,
+                format!("matmul: Input operand {i} does not have enough dimensions (has 0, gufunc core with signature {GUFUNC} requires 1)"),
+            );
+        }
+    }
+    let k_a = a[a.len() - 1];
+    let k_b = if b.len() == 1 { b[0] } else { b[b.len() - 2] };
+    if k_a != k_b {
+        return core_mismatch("matmul", a, b, k_a, k_b);
+    }
+    let batch = |s: &[usize]| s[..s.len().saturating_sub(2)].to_vec();
+    let mut out = views::broadcast_shapes(&[&batch(a), &batch(b)]).map_err(|_| {
+        Error::new(
+            ErrorKind::ShapeMismatch,
+            format!("matmul: batch dimensions could not be broadcast together with shapes {} {}", shape_str(a), shape_str(b)),
+        )
+    })?;
+    if a.len() >= 2 {
+        out.push(a[a.len() - 2]);
+    }
+    if b.len() >= 2 {
+        out.push(b[b.len() - 1]);
+    }
+    Ok(out)
+}
+
+/// The kernel one 2-D product goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    /// 1 x 1 result.
+    Dot,
+    /// One column: `c = A b`.
+    GemvA,
+    /// One row: `c^T = B^T a^T`.
+    GemvBt,
+    Gemm,
+}
+
+impl Route {
+    fn of(m: usize, n: usize) -> Route {
+        match (m, n) {
+            (1, 1) => Route::Dot,
+            (_, 1) => Route::GemvA,
+            (1, _) => Route::GemvBt,
+            _ => Route::Gemm,
+        }
+    }
+    /// Whether GEMV can read `a` and `b` as they are (a matrix with a unit
+    /// stride, a contiguous vector), given their core strides; otherwise the
+    /// operand is first copied C-contiguous.
+    fn fits(self, (a_rs, a_cs): (isize, isize), (b_rs, b_cs): (isize, isize), k: usize) -> (bool, bool) {
+        let unit = |s: isize| s == 1 || k <= 1;
+        match self {
+            Route::GemvA => (a_rs == 1 || unit(a_cs), unit(b_rs)),
+            Route::GemvBt => (unit(a_cs), b_cs == 1 || unit(b_rs)),
+            Route::Dot | Route::Gemm => (true, true),
+        }
+    }
+}
+
+/// An operand's core (matrix) strides: the last two dimensions, or for a
+/// 1-D operand a row (`as_row`) or column vector.
+fn core_strides(x: &RawArray, as_row: bool) -> (isize, isize) {
+    let (nd, s) = (x.ndim, &x.strides);
+    match (nd, as_row) {
+        (1, true) => (0, s[0]),
+        (1, false) => (s[0], 0),
+        _ => (s[nd - 2], s[nd - 1]),
+    }
+}
+
+/// A checked product `c = act(alpha a b + beta c + bias)`: a is (..., m, k)
+/// or (k,), b is (..., k, n) or (k,), c has the `matmul_shape` of the two.
+/// Copies what overlaps c or does not suit the chosen kernel before writing.
+///
+/// # Safety
+/// The arrays must describe valid memory.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_product(
+    exec: Exec,
+    dtype: DType,
+    alpha: f64,
+    a: &RawArray,
+    b: &RawArray,
+    beta: f64,
+    c: &RawArray,
+    bias: Option<&RawArray>,
+    act: Activation,
+) -> Result<()> {
+    c.check_writable("out")?;
+    let mut temps = Vec::new();
+    let own = |x: &RawArray, copy: bool, temps: &mut Vec<Vec<u64>>| -> Result<RawArray> {
+        if copy || overlap::may_overlap(c, x) {
+            contiguous_copy(exec, x, temps)
+        } else {
+            Ok(*x)
+        }
+    };
+    let (mut a, mut b) = (own(a, false, &mut temps)?, own(b, false, &mut temps)?);
+    let bias = match bias {
+        Some(x) => Some(own(x, false, &mut temps)?),
+        None => None,
+    };
+    let (a_vec, b_vec) = (a.ndim == 1, b.ndim == 1);
+    let m = if a_vec { 1 } else { a.shape[a.ndim - 2] };
+    let k = a.shape[a.ndim - 1];
+    let n = if b_vec { 1 } else { b.shape[b.ndim - 1] };
+    let route = Route::of(m, n);
+    let (a_fits, b_fits) = route.fits(core_strides(&a, true), core_strides(&b, false), k);
+    if !a_fits {
+        a = contiguous_copy(exec, &a, &mut temps)?;
+    }
+    if !b_fits {
+        b = contiguous_copy(exec, &b, &mut temps)?;
+    }
+    // Nothing fails from here on: the output is written only now.
+    let batch_nd = c.ndim - (!a_vec as usize) - (!b_vec as usize);
+    let batch = &c.shape[..batch_nd];
+    // Batch strides of each operand, aligned to c's batch dimensions
+    // (0 where an operand is broadcast).
+    let batch_strides = |x: &RawArray, core: usize| -> Vec<isize> {
+        let lead = batch_nd - (x.ndim - core);
+        (0..batch_nd).map(|d| if d < lead || x.shape[d - lead] == 1 { 0 } else { x.strides[d - lead] }).collect()
+    };
+    let (sa, sb) = (batch_strides(&a, 2 - a_vec as usize), batch_strides(&b, 2 - b_vec as usize));
+    let sc = c.strides[..batch_nd].to_vec();
+    let (a_core, b_core) = (core_strides(&a, true), core_strides(&b, false));
+    let c_core = match (a_vec, b_vec) {
+        (false, false) => (c.strides[c.ndim - 2], c.strides[c.ndim - 1]),
+        (false, true) => (c.strides[c.ndim - 1], 0),
+        (true, false) => (0, c.strides[c.ndim - 1]),
+        (true, true) => (0, 0),
+    };
+    let products: usize = batch.iter().product();
+    if products == 0 || m == 0 || n == 0 {
+        return Ok(());
+    }
+    macro_rules! run {
+        ($T:ty) => {{
+            let mat = |x: &RawArray, (rs, cs): (isize, isize)| Mat { ptr: x.data as *mut $T, rs, cs };
+            let epilogue = match bias {
+                Some(x) => GemmEpilogue { bias: x.data as *const $T, bias_stride: x.strides[0], act },
+                None => GemmEpilogue { act, ..GemmEpilogue::NONE },
+            };
+            let job = Batched {
+                route,
+                dims: (m, n, k),
+                alpha: alpha as $T,
+                beta: beta as $T,
+                a: mat(&a, a_core),
+                b: mat(&b, b_core),
+                c: mat(c, c_core),
+                epilogue,
+            };
+            job.run(exec, batch, [&sa, &sb, &sc]);
+        }};
+    }
+    match dtype {
+        DType::F32 => run!(f32),
+        _ => run!(f64),
+    }
+    if route != Route::Gemm {
+        // Only GEMM fuses the epilogue; a vector result takes it as a pass
+        // over m or n elements (the same bits as the fused write-back).
+        if let Some(bias) = bias {
+            binary_raw(exec, BinaryOp::Add, c, &bias, c)?;
+        }
+        if let Some(op) = act.unary_op() {
+            unary_raw(exec, op, Default::default(), c, c)?;
+        }
+    }
+    Ok(())
+}
+
+/// One product shape run over every batch index.
+#[derive(Clone, Copy)]
+struct Batched<T> {
+    route: Route,
+    dims: (usize, usize, usize),
+    alpha: T,
+    beta: T,
+    /// The operands of batch index 0.
+    a: Mat<T>,
+    b: Mat<T>,
+    c: Mat<T>,
+    epilogue: GemmEpilogue<T>,
+}
+
+impl<T: KernelFloat> Batched<T> {
+    /// Runs every product: as one GEMM when the batch folds into M (a B
+    /// shared by all batches and a, c whose batch and row dimensions form
+    /// one stride), else batch by batch, spread over the threads when each
+    /// product is too small to use them itself.
+    unsafe fn run(&self, exec: Exec, batch: &[usize], [sa, sb, sc]: [&Vec<isize>; 3]) {
+        let (m, n, k) = self.dims;
+        if self.route == Route::Gemm && !batch.is_empty() && sb.iter().all(|&s| s == 0) {
+            if let (Some(rs_a), Some(rs_c)) = (fold(batch, sa, m, self.a.rs), fold(batch, sc, m, self.c.rs)) {
+                let rows = batch.iter().product::<usize>() * m;
+                let folded = Batched { dims: (rows, n, k), a: Mat { rs: rs_a, ..self.a }, c: Mat { rs: rs_c, ..self.c }, ..*self };
+                return folded.one(exec, exec.0.threads, 0, 0, 0);
+            }
+        }
+        let count: usize = batch.iter().product();
+        let offset = |mut i: usize, strides: &[isize]| -> isize {
+            let mut off = 0;
+            for d in (0..batch.len()).rev() {
+                off += (i % batch[d]) as isize * strides[d];
+                i /= batch[d];
+            }
+            off
+        };
+        let work = m.saturating_mul(n).saturating_mul(k.max(1));
+        let threads = exec.0.threads;
+        let spread = threads > 1 && work < GEMM_PARALLEL_THRESHOLD && work.saturating_mul(count) >= GEMM_PARALLEL_THRESHOLD;
+        let (inner, outer) = if spread { (1, threads) } else { (threads, 1) };
+        let this = Shared(self);
+        run_chunks(count, 1, outer, |range| {
+            for i in range {
+                this.get().one(exec, inner, offset(i, sa), offset(i, sb), offset(i, sc));
+            }
+        });
+    }
+
+    /// One 2-D product at the given element offsets from batch 0.
+    unsafe fn one(&self, exec: Exec, threads: usize, oa: isize, ob: isize, oc: isize) {
+        let (m, n, k) = self.dims;
+        let shift = |x: Mat<T>, o: isize| Mat { ptr: x.ptr.wrapping_offset(o), ..x };
+        let (a, b, c) = (shift(self.a, oa), shift(self.b, ob), shift(self.c, oc));
+        let tier = exec.0.tier;
+        let small = m.saturating_mul(n).saturating_mul(k) < super::exec::PARALLEL_THRESHOLD;
+        let vec_threads = if small { 1 } else { threads };
+        let (alpha, beta) = (self.alpha, self.beta);
+        match self.route {
+            Route::Dot => {
+                let zero = T::from_f64(0.0);
+                let s = if alpha == zero { 0.0 } else { vecmat::dot(kernels::vec_kernels::<T>(tier), vec_threads, k, a.ptr, a.cs, b.ptr, b.rs) };
+                let r = alpha.to_f64() * s;
+                *c.ptr = T::from_f64(if beta == zero { r } else { r + beta.to_f64() * (*c.ptr).to_f64() });
+            }
+            Route::GemvA => vecmat::gemv(kernels::vec_kernels::<T>(tier), vec_threads, (m, k), alpha, a, b.ptr, beta, c.ptr, c.rs),
+            Route::GemvBt => {
+                let bt = Mat { ptr: b.ptr, rs: b.cs, cs: b.rs };
+                vecmat::gemv(kernels::vec_kernels::<T>(tier), vec_threads, (n, k), alpha, bt, a.ptr, beta, c.ptr, c.cs)
+            }
+            Route::Gemm => gemm::gemm::<T>(kernels::gemm_kernel::<T>(tier), threads, (m, n, k), alpha, a, b, beta, c, self.epilogue),
+        }
+    }
+}
+
+/// The single row stride of batch dimensions and a row dimension of `m`
+/// that step through memory as one (each stride the next one times its
+/// extent), if they do.
+fn fold(batch: &[usize], strides: &[isize], m: usize, rs: isize) -> Option<isize> {
+    let mut dims: Vec<(usize, isize)> = batch.iter().copied().zip(strides.iter().copied()).collect();
+    dims.push((m, rs));
+    dims.retain(|&(e, _)| e != 1);
+    for w in dims.windows(2) {
+        if w[0].1 != w[1].1.wrapping_mul(w[1].0 as isize) {
+            return None;
+        }
+    }
+    Some(dims.last().map_or(rs, |d| d.1))
+}
 
 fn require_2d(a: &RawArray, name: &str, what: &str) -> Result<()> {
     if a.ndim != 2 {
@@ -21,13 +311,27 @@ fn require_2d(a: &RawArray, name: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// An input as a matrix, through a contiguous copy (kept in `temps`) when
-/// it shares memory with the output: the product reads all of it while
-/// writing.
-unsafe fn input_mat<T>(exec: Exec, input: &RawArray, out: &RawArray, temps: &mut Vec<Vec<u64>>) -> Result<Mat<T>> {
-    let a = if overlap::may_overlap(out, input) { contiguous_copy(exec, input, temps)? } else { *input };
-    let stride = |k: usize| if a.ndim > k { a.strides[k] } else { 0 };
-    Ok(Mat { ptr: a.data as *mut T, rs: stride(0), cs: stride(1) })
+fn require_1d(a: &RawArray, name: &str, what: &str) -> Result<()> {
+    if a.ndim != 1 {
+        return fail(ErrorKind::ShapeMismatch, format!("{what}: `{name}` must be 1-D, got shape {}", shape_str(a.shape())));
+    }
+    Ok(())
+}
+
+fn require_out_shape(what: &str, out: &RawArray, expected: &[usize], a: &RawArray, b: &RawArray) -> Result<()> {
+    if out.shape() != expected {
+        return fail(
+            ErrorKind::ShapeMismatch,
+            format!(
+                "{what}: output has shape {} but the product of {} and {} has shape {}",
+                shape_str(out.shape()),
+                shape_str(a.shape()),
+                shape_str(b.shape()),
+                shape_str(expected)
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// `c = act(alpha a b + beta c + bias)` for 2-D a (m x k), b (k x n), c
@@ -36,6 +340,7 @@ unsafe fn input_mat<T>(exec: Exec, input: &RawArray, out: &RawArray, temps: &mut
 ///
 /// # Safety
 /// The arrays must describe valid memory (C callers' contract).
+#[allow(clippy::too_many_arguments)]
 pub unsafe fn gemm_raw(
     exec: Exec,
     alpha: f64,
@@ -55,50 +360,63 @@ pub unsafe fn gemm_raw(
     }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1]);
     if b.shape[0] != k {
-        return fail(
-            ErrorKind::ShapeMismatch,
-            format!(
-                "{what}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size {} is different from {k}): shapes {} and {}",
-                b.shape[0],
-                shape_str(a.shape()),
-                shape_str(b.shape())
-            ),
-        );
+        return core_mismatch(what, a.shape(), b.shape(), k, b.shape[0]);
     }
-    if c.shape() != [m, n] {
-        return fail(
-            ErrorKind::ShapeMismatch,
-            format!("{what}: output has shape {} but the product of {} and {} is ({m}, {n})", shape_str(c.shape()), shape_str(a.shape()), shape_str(b.shape())),
-        );
-    }
+    require_out_shape(what, c, &[m, n], a, b)?;
     if let Some(bias) = bias {
         if bias.shape() != [n] {
             return fail(ErrorKind::ShapeMismatch, format!("{what}: bias must have shape ({n},), got {}", shape_str(bias.shape())));
         }
     }
-    c.check_writable("out")?;
-    let mut temps = Vec::new();
-    macro_rules! run {
-        ($T:ty) => {{
-            let am = input_mat::<$T>(exec, a, c, &mut temps)?;
-            let bm = input_mat::<$T>(exec, b, c, &mut temps)?;
-            let epilogue = match bias {
-                Some(x) => {
-                    let xm = input_mat::<$T>(exec, x, c, &mut temps)?;
-                    GemmEpilogue { bias: xm.ptr as *const $T, bias_stride: xm.rs, act }
-                }
-                None => GemmEpilogue { act, ..GemmEpilogue::NONE },
-            };
-            let cm = Mat { ptr: c.data as *mut $T, rs: c.strides[0], cs: c.strides[1] };
-            let kernel = kernels::gemm_kernel::<$T>(exec.0.tier);
-            gemm::gemm::<$T>(kernel, exec.0.threads, (m, n, k), alpha as $T, am, bm, beta as $T, cm, epilogue);
-        }};
+    run_product(exec, dtype, alpha, a, b, beta, c, bias, act)
+}
+
+/// `out = a @ b` with NumPy's `matmul` semantics (see [`matmul_shape`]).
+///
+/// # Safety
+/// The arrays must describe valid memory.
+pub unsafe fn matmul_raw(exec: Exec, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
+    let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], "matmul")?;
+    let shape = matmul_shape(a.shape(), b.shape())?;
+    require_out_shape("matmul", out, &shape, a, b)?;
+    run_product(exec, dtype, 1.0, a, b, 0.0, out, None, Activation::None)
+}
+
+/// `y = alpha a x + beta y` for 2-D a (m x n), 1-D x (n,) and y (m,).
+///
+/// # Safety
+/// The arrays must describe valid memory.
+pub unsafe fn gemv_raw(exec: Exec, alpha: f64, a: &RawArray, x: &RawArray, beta: f64, y: &RawArray) -> Result<()> {
+    let dtype = common_float(&[(a, "a"), (x, "x"), (y, "y")], "gemv")?;
+    require_2d(a, "a", "gemv")?;
+    require_1d(x, "x", "gemv")?;
+    require_1d(y, "y", "gemv")?;
+    if x.shape[0] != a.shape[1] {
+        return core_mismatch("gemv", a.shape(), x.shape(), a.shape[1], x.shape[0]);
     }
-    match dtype {
-        DType::F32 => run!(f32),
-        _ => run!(f64),
+    require_out_shape("gemv", y, &[a.shape[0]], a, x)?;
+    run_product(exec, dtype, alpha, a, x, beta, y, None, Activation::None)
+}
+
+/// `out = sum a[i] b[i]` for 1-D a and b of one length; `out` is 0-d. f32
+/// products are summed in f64.
+///
+/// # Safety
+/// The arrays must describe valid memory.
+pub unsafe fn dot_raw(exec: Exec, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
+    let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], "dot")?;
+    require_1d(a, "a", "dot")?;
+    require_1d(b, "b", "dot")?;
+    if a.shape[0] != b.shape[0] {
+        return fail(
+            ErrorKind::ShapeMismatch,
+            format!("dot: shapes {} and {} not aligned: {} (dim 0) != {} (dim 0)", shape_str(a.shape()), shape_str(b.shape()), a.shape[0], b.shape[0]),
+        );
     }
-    Ok(())
+    if out.ndim != 0 {
+        return fail(ErrorKind::ShapeMismatch, format!("dot: output must be 0-d (a scalar), got shape {}", shape_str(out.shape())));
+    }
+    run_product(exec, dtype, 1.0, a, b, 0.0, out, None, Activation::None)
 }
 
 impl Exec {
@@ -120,5 +438,25 @@ impl Exec {
     ) -> Result<()> {
         // SAFETY: as `gemm`.
         unsafe { gemm_raw(*self, 1.0, x.raw(), w.raw(), 0.0, out.raw(), bias.map(|b| b.raw()), act) }
+    }
+    /// `out = a @ b` with NumPy's `matmul` semantics on views of any
+    /// strides; `out` must have the shape [`matmul_shape`] gives.
+    pub fn matmul<T: KernelFloat>(&self, a: &ArrayView<T>, b: &ArrayView<T>, out: &mut ArrayViewMut<T>) -> Result<()> {
+        // SAFETY: as `gemm`.
+        unsafe { matmul_raw(*self, a.raw(), b.raw(), out.raw()) }
+    }
+    /// `y = alpha a x + beta y` (BLAS's GEMV): a 2-D, x and y 1-D, any strides.
+    pub fn gemv<T: KernelFloat>(&self, alpha: T, a: &ArrayView<T>, x: &ArrayView<T>, beta: T, y: &mut ArrayViewMut<T>) -> Result<()> {
+        // SAFETY: as `gemm`.
+        unsafe { gemv_raw(*self, alpha.to_f64(), a.raw(), x.raw(), beta.to_f64(), y.raw()) }
+    }
+    /// The dot product of two 1-D views of one length (any strides); f32
+    /// products are summed in f64, pairwise over runs.
+    pub fn dot<T: KernelFloat>(&self, a: &ArrayView<T>, b: &ArrayView<T>) -> Result<T> {
+        let mut out = T::from_f64(0.0);
+        let mut view = ArrayViewMut::from_slice(core::slice::from_mut(&mut out), &[])?;
+        // SAFETY: as `gemm`; `view` is a fresh 0-d view of `out`.
+        unsafe { dot_raw(*self, a.raw(), b.raw(), view.reborrow().raw())? };
+        Ok(out)
     }
 }

@@ -1,0 +1,197 @@
+//! Level-1/2 microkernels, written once over the SIMD trait: the dot
+//! product of two contiguous runs, and the two inner loops of GEMV (down
+//! the columns of a column-contiguous matrix, along the rows of a
+//! row-contiguous one). Strides other than 1, chunking, threads and
+//! alpha/beta are the framework's (`framework::vecmat`).
+
+use super::ops::KernelReal;
+use crate::dtype::{DType, Real};
+use crate::simd::{Simd, SimdFloat};
+
+/// Longest run one [`dot_run`] call sums; the framework combines runs
+/// pairwise, so the error grows with log2 of the length past this.
+pub const DOT_RUN: usize = 1024;
+
+/// Sums the lanes of `v` pairwise, in a fixed order.
+#[inline(always)]
+fn lane_sum<V: SimdFloat>(v: V) -> f64 {
+    let mut lanes = [V::Scalar::from_f64(0.0); 16];
+    // SAFETY: 16 >= LANES.
+    unsafe { v.store(lanes.as_mut_ptr()) };
+    let mut w: [f64; 16] = core::array::from_fn(|i| lanes[i].to_f64());
+    let mut n = V::LANES;
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            w[i] += w[i + n];
+        }
+    }
+    w[0]
+}
+
+/// Adds 8 accumulators pairwise and then their lanes.
+#[inline(always)]
+fn acc_sum<V: SimdFloat>(acc: [V; 8]) -> f64 {
+    let q = [acc[0].add(acc[4]), acc[1].add(acc[5]), acc[2].add(acc[6]), acc[3].add(acc[7])];
+    lane_sum(q[0].add(q[2]).add(q[1].add(q[3])))
+}
+
+/// `sum x[i] y[i]` over `n <= DOT_RUN` contiguous elements, in f64: f32
+/// products are exact in f64, so an f32 dot carries only f64 rounding and
+/// is then correctly rounded for all but ill-conditioned sums.
+///
+/// # Safety
+/// `x` and `y` valid for `n` reads.
+#[inline(always)]
+pub unsafe fn dot_run<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
+    if T::DTYPE == DType::F32 {
+        dot_f32::<S>(n, x as *const f32, y as *const f32)
+    } else {
+        dot_f64::<S>(n, x as *const f64, y as *const f64)
+    }
+}
+
+#[inline(always)]
+unsafe fn dot_f64<S: Simd>(n: usize, x: *const f64, y: *const f64) -> f64 {
+    type V<S> = <S as Simd>::F64;
+    let l = V::<S>::LANES;
+    let zero = V::<S>::splat(0.0);
+    let mut acc = [zero; 8];
+    let mut i = 0;
+    while i + 8 * l <= n {
+        for (u, a) in acc.iter_mut().enumerate() {
+            let p = i + u * l;
+            *a = V::<S>::load(x.add(p)).mul_add(V::<S>::load(y.add(p)), *a);
+        }
+        i += 8 * l;
+    }
+    let mut u = 0;
+    while i < n {
+        let m = (n - i).min(l);
+        let (xv, yv) = if m == l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
+        acc[u] = xv.mul_add(yv, acc[u]);
+        u += 1;
+        i += m;
+    }
+    acc_sum(acc)
+}
+
+#[inline(always)]
+unsafe fn dot_f32<S: Simd>(n: usize, x: *const f32, y: *const f32) -> f64 {
+    type V<S> = <S as Simd>::F32;
+    let l = V::<S>::LANES;
+    let zero = <S::F64 as SimdFloat>::splat(0.0);
+    let mut acc = [zero; 8];
+    let step = |acc: &mut [S::F64; 8], u: usize, xv: V<S>, yv: V<S>| {
+        let ((xl, xh), (yl, yh)) = (S::widen(xv), S::widen(yv));
+        acc[2 * u] = xl.mul_add(yl, acc[2 * u]);
+        acc[2 * u + 1] = xh.mul_add(yh, acc[2 * u + 1]);
+    };
+    let mut i = 0;
+    while i + 4 * l <= n {
+        for u in 0..4 {
+            let p = i + u * l;
+            step(&mut acc, u, V::<S>::load(x.add(p)), V::<S>::load(y.add(p)));
+        }
+        i += 4 * l;
+    }
+    let mut u = 0;
+    while i < n {
+        let m = (n - i).min(l);
+        let (xv, yv) = if m == l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
+        step(&mut acc, u, xv, yv);
+        u += 1;
+        i += m;
+    }
+    acc_sum(acc)
+}
+
+/// Columns of A one [`gemv_cols`] call adds at a time.
+pub const GEMV_COLS: usize = 4;
+
+/// `t[0..m] += sum_j A[0..m, j] x[j]` for `ncols` columns of a matrix whose
+/// columns are contiguous (column j at `a + j * cs`), four columns per pass
+/// over `t`, each sum in column order.
+///
+/// # Safety
+/// A valid over `m x ncols`, `x` for `ncols` reads, `t` for `m`.
+#[inline(always)]
+pub unsafe fn gemv_cols<S: Simd, T: KernelReal<S>>(m: usize, ncols: usize, a: *const T, cs: isize, x: *const T, t: *mut T) {
+    let l = T::V::LANES;
+    let mut j = 0;
+    while j < ncols {
+        let w = (ncols - j).min(GEMV_COLS);
+        let cols: [*const T; GEMV_COLS] = core::array::from_fn(|c| a.offset((j + c.min(w - 1)) as isize * cs));
+        let xs: [T::V; GEMV_COLS] = core::array::from_fn(|c| T::V::splat(*x.add(j + c.min(w - 1))));
+        let mut i = 0;
+        while i < m {
+            let rows = (m - i).min(l);
+            let load = |p: *const T| if rows == l { T::V::load(p) } else { T::V::load_partial(p, rows) };
+            let mut acc = load(t.add(i));
+            for c in 0..w {
+                acc = load(cols[c].add(i)).mul_add(xs[c], acc);
+            }
+            if rows == l {
+                acc.store(t.add(i))
+            } else {
+                acc.store_partial(t.add(i), rows)
+            }
+            i += rows;
+        }
+        j += w;
+    }
+}
+
+/// Rows of A one pass of [`gemv_rows`] dots at once (they share x's loads).
+pub const GEMV_ROWS: usize = 4;
+
+/// `t[r] = sum_j A[r, j] x[j]` for `nrows` rows of a matrix whose rows are
+/// contiguous (row r at `a + r * rs`), `n` columns. Each row's sum is
+/// formed the same way whether it is dotted alone or in a group of four.
+///
+/// # Safety
+/// A valid over `nrows x n`, `x` for `n` reads, `t` for `nrows` writes.
+#[inline(always)]
+pub unsafe fn gemv_rows<S: Simd, T: KernelReal<S>>(nrows: usize, n: usize, a: *const T, rs: isize, x: *const T, t: *mut T) {
+    let mut r = 0;
+    while r + GEMV_ROWS <= nrows {
+        rows_dot::<S, T, GEMV_ROWS>(n, a.offset(r as isize * rs), rs, x, t.add(r));
+        r += GEMV_ROWS;
+    }
+    while r < nrows {
+        rows_dot::<S, T, 1>(n, a.offset(r as isize * rs), rs, x, t.add(r));
+        r += 1;
+    }
+}
+
+#[inline(always)]
+unsafe fn rows_dot<S: Simd, T: KernelReal<S>, const R: usize>(n: usize, a: *const T, rs: isize, x: *const T, t: *mut T) {
+    let l = T::V::LANES;
+    let zero = T::V::splat(T::from_f64(0.0));
+    // Two accumulators per row hide the FMA latency.
+    let mut acc = [[zero; 2]; R];
+    let mut j = 0;
+    while j + 2 * l <= n {
+        for h in 0..2 {
+            let xv = T::V::load(x.add(j + h * l));
+            for (r, ar) in acc.iter_mut().enumerate() {
+                ar[h] = T::V::load(a.offset(r as isize * rs).add(j + h * l)).mul_add(xv, ar[h]);
+            }
+        }
+        j += 2 * l;
+    }
+    let mut h = 0;
+    while j < n {
+        let m = (n - j).min(l);
+        let load = |p: *const T| if m == l { T::V::load(p) } else { T::V::load_partial(p, m) };
+        let xv = load(x.add(j));
+        for (r, ar) in acc.iter_mut().enumerate() {
+            ar[h] = load(a.offset(r as isize * rs).add(j)).mul_add(xv, ar[h]);
+        }
+        h ^= 1;
+        j += m;
+    }
+    for (r, ar) in acc.iter().enumerate() {
+        *t.add(r) = T::from_f64(lane_sum(ar[0].add(ar[1])));
+    }
+}
