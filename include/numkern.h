@@ -426,6 +426,12 @@ int32_t numkern_gemv(double alpha, const numkern_array *a, const numkern_array *
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (a or b not 1-D, lengths differ, `out` not 0-d), _DTYPE, _INTERNAL; on error nothing is written.
 int32_t numkern_dot(const numkern_array *a, const numkern_array *b, const numkern_array *out);
 
+// y = alpha * x + y (BLAS AXPY) for 1-D x and y of one length, any strides; each element rounded once (fused multiply-add).
+//
+// Both f32 or both f64. `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (not 1-D, lengths differ), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_axpy(double alpha, const numkern_array *x, const numkern_array *y);
+
 // The library version as "MAJOR.MINOR.PATCH" (static string, never null).
 const char *numkern_version(void);
 

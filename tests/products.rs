@@ -190,6 +190,38 @@ fn check_matmul<T: KernelFloat>(seed: u64, ex: Exec) -> Result<(), TestCaseError
     Ok(())
 }
 
+/// axpy rounds each element once: exactly `alpha.mul_add(x, y)` in T.
+fn check_axpy<T: KernelFloat + AxpyRef>(seed: u64, ex: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let lens = [0usize, 1, 5, 16, 17, 33, 1023, 1025, 2100];
+    let n = lens[(rng.next_u64() % lens.len() as u64) as usize];
+    let alpha = T::from_f64(rng.log_uniform(-3.0, 3.0));
+    let x = Arr::<T>::random(&mut rng, &[n], None);
+    let mut y = Arr::<T>::random(&mut rng, &[n], None);
+    let y0 = Arr { data: y.data.clone(), offset: y.offset, strides: y.strides.clone(), shape: y.shape.clone() };
+    ex.axpy(alpha, &x.view(), &mut y.view_mut()).unwrap();
+    for i in 0..n {
+        let want = T::fma(alpha, x.at(&[i]), y0.at(&[i]));
+        prop_assert!(y.at(&[i]).to_f64().to_bits() == want.to_f64().to_bits(), "{:?} n {n} at {i}", ex.0.tier);
+    }
+    prop_assert!(y.untouched_outside(&y0), "axpy wrote outside y");
+    Ok(())
+}
+
+trait AxpyRef: Sized {
+    fn fma(a: Self, x: Self, y: Self) -> Self;
+}
+impl AxpyRef for f32 {
+    fn fma(a: f32, x: f32, y: f32) -> f32 {
+        a.mul_add(x, y)
+    }
+}
+impl AxpyRef for f64 {
+    fn fma(a: f64, x: f64, y: f64) -> f64 {
+        a.mul_add(x, y)
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256), ..ProptestConfig::default() })]
     #[test]
@@ -207,6 +239,10 @@ proptest! {
     #[test]
     fn gemv_f64_matches_reference(seed in any::<u64>()) {
         for e in tiers() { check_gemv::<f64>(seed, e)?; }
+    }
+    #[test]
+    fn axpy_rounds_once(seed in any::<u64>()) {
+        for e in tiers() { check_axpy::<f32>(seed, e)?; check_axpy::<f64>(seed, e)?; }
     }
     #[test]
     fn matmul_f32_matches_reference(seed in any::<u64>()) {
@@ -318,12 +354,32 @@ fn product_errors_leave_output_untouched() {
         expect(numkern::ops::matmul_raw(ex, view(&[2, 1, 2]).raw(), view(&[3, 2, 1]).raw(), &raw_out(&mut out, &[3, 1, 1], &[1, 1, 1])), ErrorKind::ShapeMismatch, "batch dimensions");
         expect(numkern::ops::matmul_raw(ex, view(&[2, 3]).raw(), view(&[3, 2]).raw(), &raw_out(&mut out, &[2, 3], &[3, 1])), ErrorKind::ShapeMismatch, "output has shape (2,3)");
         expect(numkern::ops::matmul_raw(ex, view(&[2, 3]).raw(), view(&[3, 2]).raw(), &raw_out(&mut out, &[2, 2], &[0, 1])), ErrorKind::InvalidArgument, "twice");
+        // axpy: lengths differ, not 1-D, y writing twice.
+        expect(numkern::ops::axpy_raw(ex, 2.0, view(&[3]).raw(), &raw_out(&mut out, &[4], &[1])), ErrorKind::ShapeMismatch, "(3,) (4,)");
+        expect(numkern::ops::axpy_raw(ex, 2.0, view(&[2, 2]).raw(), &raw_out(&mut out, &[2, 2], &[2, 1])), ErrorKind::ShapeMismatch, "1-D");
+        expect(numkern::ops::axpy_raw(ex, 2.0, view(&[3]).raw(), &raw_out(&mut out, &[3], &[0])), ErrorKind::InvalidArgument, "twice");
         // Mixed dtypes.
         let w = vec![1f64; 6];
         let wv = ArrayView::from_slice(&w, &[3, 2]).unwrap();
         expect(numkern::ops::matmul_raw(ex, view(&[2, 3]).raw(), wv.raw(), &raw_out(&mut out, &[2, 2], &[2, 1])), ErrorKind::Dtype, "float64");
     }
     assert!(out.iter().all(|&x| x == 7.0), "output written on error");
+}
+
+/// axpy with x the very same view as y (y = 3 y), and x overlapping y
+/// shifted by one (read from a copy).
+#[test]
+fn axpy_in_place_and_overlapping() {
+    let mut y: Vec<f64> = (0..10).map(|i| i as f64).collect();
+    let raw = *ArrayViewMut::from_slice(&mut y, &[10]).unwrap().raw();
+    unsafe { numkern::ops::axpy_raw(Exec::current(), 2.0, &raw, &raw) }.unwrap();
+    assert_eq!(y, (0..10).map(|i| 3.0 * i as f64).collect::<Vec<_>>());
+    let mut y: Vec<f64> = (0..10).map(|i| i as f64).collect();
+    let base = y.as_mut_ptr() as *mut u8;
+    let x = RawArray::new(base, DType::F64, &[9], &[1], "x").unwrap();
+    let yv = RawArray::new(unsafe { base.add(8) }, DType::F64, &[9], &[1], "y").unwrap();
+    unsafe { numkern::ops::axpy_raw(Exec::current(), 1.0, &x, &yv) }.unwrap();
+    assert_eq!(y, [0.0, 1.0, 3.0, 5.0, 7.0, 9.0, 11.0, 13.0, 15.0, 17.0]);
 }
 
 /// `x = x @ w` with x the output too reads x through a copy.

@@ -3,6 +3,7 @@
 #  1. host: cargo test --release (every SIMD tier this CPU has, C/C++ tours
 #     against the .so and .a, header freshness, sampled accuracy sweeps);
 #  2. Miri on the framework's unsafe code (portable tier, small cases);
+#     and the program written against the standard cblas.h (feature `cblas`);
 #  3. the NEON tier: cross-built for aarch64 and run under qemu-user.
 # Installs what it needs (Debian packages, rustup target and component).
 set -euo pipefail
@@ -13,6 +14,9 @@ command -v aarch64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-aarch64-linux-gnu 
 command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v make >/dev/null || need_apt+=(make)
 command -v g++ >/dev/null || need_apt+=(g++)
+# The standard cblas.h the CBLAS drop-in is tested against, and the OpenBLAS
+# the comparison bench (benches/vs_openblas.rs) runs beside numkern.
+echo '#include <cblas.h>' | cc -E - >/dev/null 2>&1 || need_apt+=(libopenblas-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "== installing ${need_apt[*]}"
     export DEBIAN_FRONTEND=noninteractive

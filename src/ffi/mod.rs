@@ -5,10 +5,14 @@
 //! There is one entry point per op (so cbindgen sees each, with its own doc
 //! comment); each is a one-line call into a shared helper.
 
+#[cfg(feature = "cblas")]
+mod cblas;
 mod linalg;
 mod runtime;
 mod views;
 
+#[cfg(feature = "cblas")]
+pub use cblas::*;
 pub use linalg::*;
 pub use runtime::*;
 pub use views::*;

@@ -63,6 +63,36 @@ pub unsafe fn dot<T: Real>(kernels: VecKernels<T>, threads: usize, n: usize, x: 
     pairwise(0, chunks, &|c| partials[c])
 }
 
+/// `y[i * sy] += alpha x[i * sx]` for `i < n`, one rounding per element.
+/// Strided operands go through contiguous buffers a run at a time.
+///
+/// # Safety
+/// `x` valid over its `n` strided elements, `y` likewise for reads and
+/// writes, no element of y written twice, and x either the very same
+/// elements as y or disjoint from them.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn axpy<T: Real>(kernels: VecKernels<T>, threads: usize, n: usize, alpha: T, x: *const T, sx: isize, y: *mut T, sy: isize) {
+    let shared = Shared((x, y));
+    let run = |r: usize| {
+        let (x, y) = shared.get();
+        let (i0, len) = (r * DOT_RUN, DOT_RUN.min(n - r * DOT_RUN));
+        if sx == 1 && sy == 1 {
+            return (kernels.axpy)(len, alpha, x.add(i0), y.add(i0));
+        }
+        let zero = T::from_f64(0.0);
+        let (mut xb, mut yb) = ([zero; DOT_RUN], [zero; DOT_RUN]);
+        for i in 0..len {
+            xb[i] = *x.offset((i0 + i) as isize * sx);
+            yb[i] = *y.offset((i0 + i) as isize * sy);
+        }
+        (kernels.axpy)(len, alpha, xb.as_ptr(), yb.as_mut_ptr());
+        for (i, &v) in yb.iter().enumerate().take(len) {
+            *y.offset((i0 + i) as isize * sy) = v;
+        }
+    };
+    run_chunks(n.div_ceil(DOT_RUN), DOT_CHUNK / DOT_RUN, threads, |range| range.for_each(run));
+}
+
 /// Rows of y one GEMV work unit computes at most (its sums live on the stack).
 const GEMV_BLOCK: usize = 2048;
 

@@ -195,3 +195,29 @@ unsafe fn rows_dot<S: Simd, T: KernelReal<S>, const R: usize>(n: usize, a: *cons
         *t.add(r) = T::from_f64(lane_sum(ar[0].add(ar[1])));
     }
 }
+
+/// `y[i] = alpha x[i] + y[i]` over a contiguous run, rounded once (FMA).
+///
+/// # Safety
+/// `x` valid for `n` reads, `y` for `n` reads and writes.
+#[inline(always)]
+pub unsafe fn axpy_run<S: Simd, T: KernelReal<S>>(n: usize, alpha: T, x: *const T, y: *mut T) {
+    let l = T::V::LANES;
+    let a = T::V::splat(alpha);
+    let mut i = 0;
+    while i + 2 * l <= n {
+        for h in [0, l] {
+            T::V::load(x.add(i + h)).mul_add(a, T::V::load(y.add(i + h))).store(y.add(i + h));
+        }
+        i += 2 * l;
+    }
+    while i < n {
+        let m = (n - i).min(l);
+        if m == l {
+            T::V::load(x.add(i)).mul_add(a, T::V::load(y.add(i))).store(y.add(i));
+        } else {
+            T::V::load_partial(x.add(i), m).mul_add(a, T::V::load_partial(y.add(i), m)).store_partial(y.add(i), m);
+        }
+        i += m;
+    }
+}

@@ -98,6 +98,10 @@ macro_rules! tier_module {
                 crate::kernels::blas::dot_run::<S, T>(n, x, y)
             }
             $(#[target_feature(enable = $feat)])?
+            pub unsafe fn axpy<T: KernelReal<S>>(n: usize, alpha: T, x: *const T, y: *mut T) {
+                crate::kernels::blas::axpy_run::<S, T>(n, alpha, x, y)
+            }
+            $(#[target_feature(enable = $feat)])?
             pub unsafe fn gemv_cols<T: KernelReal<S>>(m: usize, n: usize, a: *const T, cs: isize, x: *const T, t: *mut T) {
                 crate::kernels::blas::gemv_cols::<S, T>(m, n, a, cs, x, t)
             }
@@ -272,6 +276,8 @@ pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
 pub struct VecKernels<T> {
     /// Dot of two contiguous runs of at most `blas::DOT_RUN` elements, in f64.
     pub dot: unsafe fn(usize, *const T, *const T) -> f64,
+    /// `y += alpha x` over contiguous runs.
+    pub axpy: unsafe fn(usize, T, *const T, *mut T),
     /// `t[0..m] += A x` down the contiguous columns (stride `cs` between them).
     pub gemv_cols: unsafe fn(usize, usize, *const T, isize, *const T, *mut T),
     /// `t[0..m] = A x` along the contiguous rows (stride `rs` between them).
@@ -286,5 +292,5 @@ impl<T> Clone for VecKernels<T> {
 impl<T> Copy for VecKernels<T> {}
 
 pub fn vec_kernels<T: KernelFloat>(tier: Tier) -> VecKernels<T> {
-    VecKernels { dot: by_tier!(tier, dot [T]), gemv_cols: by_tier!(tier, gemv_cols [T]), gemv_rows: by_tier!(tier, gemv_rows [T]) }
+    VecKernels { dot: by_tier!(tier, dot [T]), axpy: by_tier!(tier, axpy [T]), gemv_cols: by_tier!(tier, gemv_cols [T]), gemv_rows: by_tier!(tier, gemv_rows [T]) }
 }

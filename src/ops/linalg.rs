@@ -419,7 +419,44 @@ pub unsafe fn dot_raw(exec: Exec, a: &RawArray, b: &RawArray, out: &RawArray) ->
     run_product(exec, dtype, 1.0, a, b, 0.0, out, None, Activation::None)
 }
 
+/// `y = alpha x + y` (BLAS's AXPY) for 1-D x and y of one length, any
+/// strides; each element rounded once (a fused multiply-add).
+///
+/// # Safety
+/// The arrays must describe valid memory.
+pub unsafe fn axpy_raw(exec: Exec, alpha: f64, x: &RawArray, y: &RawArray) -> Result<()> {
+    let dtype = common_float(&[(x, "x"), (y, "y")], "axpy")?;
+    require_1d(x, "x", "axpy")?;
+    require_1d(y, "y", "axpy")?;
+    if x.shape[0] != y.shape[0] {
+        return fail(
+            ErrorKind::ShapeMismatch,
+            format!("axpy: operands could not be broadcast together with shapes {} {}", shape_str(x.shape()), shape_str(y.shape())),
+        );
+    }
+    y.check_writable("y")?;
+    let mut temps = Vec::new();
+    let x = if overlap::needs_copy(y, x) { contiguous_copy(exec, x, &mut temps)? } else { *x };
+    let n = x.shape[0];
+    let threads = exec.threads_for(n);
+    macro_rules! run {
+        ($T:ty) => {
+            vecmat::axpy(kernels::vec_kernels::<$T>(exec.0.tier), threads, n, alpha as $T, x.data as *const $T, x.strides[0], y.data as *mut $T, y.strides[0])
+        };
+    }
+    match dtype {
+        DType::F32 => run!(f32),
+        _ => run!(f64),
+    }
+    Ok(())
+}
+
 impl Exec {
+    /// `y = alpha x + y` (BLAS's AXPY) on 1-D views of one length.
+    pub fn axpy<T: KernelFloat>(&self, alpha: T, x: &ArrayView<T>, y: &mut ArrayViewMut<T>) -> Result<()> {
+        // SAFETY: as `gemm`.
+        unsafe { axpy_raw(*self, alpha.to_f64(), x.raw(), y.raw()) }
+    }
     /// `c = alpha a b + beta c` (BLAS's GEMM on 2-D views of any strides:
     /// a transpose is just a view). beta = 0 never reads c.
     pub fn gemm<T: KernelFloat>(&self, alpha: T, a: &ArrayView<T>, b: &ArrayView<T>, beta: T, c: &mut ArrayViewMut<T>) -> Result<()> {
