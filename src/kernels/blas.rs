@@ -79,28 +79,27 @@ unsafe fn dot_f64<S: Simd>(n: usize, x: *const f64, y: *const f64) -> f64 {
 #[inline(always)]
 unsafe fn dot_f32<S: Simd>(n: usize, x: *const f32, y: *const f32) -> f64 {
     type V<S> = <S as Simd>::F32;
-    let l = V::<S>::LANES;
+    let l = <S::F64 as SimdFloat>::LANES;
     let zero = <S::F64 as SimdFloat>::splat(0.0);
     let mut acc = [zero; 8];
-    let step = |acc: &mut [S::F64; 8], u: usize, xv: V<S>, yv: V<S>| {
-        let ((xl, xh), (yl, yh)) = (S::widen(xv), S::widen(yv));
-        acc[2 * u] = xl.mul_add(yl, acc[2 * u]);
-        acc[2 * u + 1] = xh.mul_add(yh, acc[2 * u + 1]);
-    };
     let mut i = 0;
-    while i + 4 * l <= n {
-        for u in 0..4 {
+    // Converting loads: each f32 pair becomes f64 on the way in.
+    while i + 8 * l <= n {
+        for (u, a) in acc.iter_mut().enumerate() {
             let p = i + u * l;
-            step(&mut acc, u, V::<S>::load(x.add(p)), V::<S>::load(y.add(p)));
+            *a = S::load_widen(x.add(p)).mul_add(S::load_widen(y.add(p)), *a);
         }
-        i += 4 * l;
+        i += 8 * l;
     }
+    // The tail: whole f32 vectors, then a partial one, widened in halves.
     let mut u = 0;
     while i < n {
-        let m = (n - i).min(l);
-        let (xv, yv) = if m == l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
-        step(&mut acc, u, xv, yv);
-        u += 1;
+        let m = (n - i).min(2 * l);
+        let (xv, yv) = if m == 2 * l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
+        let ((xl, xh), (yl, yh)) = (S::widen(xv), S::widen(yv));
+        acc[u] = xl.mul_add(yl, acc[u]);
+        acc[u + 1] = xh.mul_add(yh, acc[u + 1]);
+        u += 2;
         i += m;
     }
     acc_sum(acc)

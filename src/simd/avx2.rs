@@ -256,6 +256,10 @@ impl Simd for Avx2 {
         }
     }
     #[inline(always)]
+    unsafe fn load_widen(p: *const f32) -> F64x4 {
+        F64x4(_mm256_cvtps_pd(_mm_loadu_ps(p)))
+    }
+    #[inline(always)]
     fn narrow(lo: F64x4, hi: F64x4) -> F32x8 {
         unsafe { F32x8(_mm256_set_m128(_mm256_cvtpd_ps(hi.0), _mm256_cvtpd_ps(lo.0))) }
     }

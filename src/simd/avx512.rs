@@ -190,6 +190,10 @@ impl Simd for Avx512 {
         }
     }
     #[inline(always)]
+    unsafe fn load_widen(p: *const f32) -> F64x8 {
+        F64x8(_mm512_cvtps_pd(_mm256_loadu_ps(p)))
+    }
+    #[inline(always)]
     fn narrow(lo: F64x8, hi: F64x8) -> F32x16 {
         unsafe {
             let l = _mm512_castps256_ps512(_mm512_cvtpd_ps(lo.0));

@@ -1,0 +1,337 @@
+//! numkern against OpenBLAS on the same inputs, in one run, interleaved.
+//!
+//!     cargo bench --bench vs_openblas [-- FILTER]
+//!
+//! OpenBLAS is Debian's `libopenblas-dev` (`tests/run_all.sh` installs it),
+//! loaded at run time with dlopen so nothing else links against it. Each
+//! row alternates numkern and OpenBLAS samples (about 20 ms each) and
+//! prints the medians: GFLOP/s for GEMM, GB/s for dot and GEMV, and the
+//! ratio numkern / OpenBLAS (above 1: numkern is faster). The same run
+//! measures this machine's FMA peak and a plain read loop's bandwidth, the
+//! ceilings the targets are stated against. Rows are row-major, as
+//! NumPy's arrays are; the thread count applies to both libraries.
+
+use numkern::ops::Exec;
+use numkern::{set_num_threads, ArrayView, ArrayViewMut, Real};
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::hint::black_box;
+use std::time::Instant;
+
+extern "C" {
+    fn dlopen(filename: *const c_char, flag: c_int) -> *mut c_void;
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+}
+
+type Gemm<T> = unsafe extern "C" fn(c_int, c_int, c_int, c_int, c_int, c_int, T, *const T, c_int, *const T, c_int, T, *mut T, c_int);
+type Gemv<T> = unsafe extern "C" fn(c_int, c_int, c_int, c_int, T, *const T, c_int, *const T, c_int, T, *mut T, c_int);
+type Dot<T> = unsafe extern "C" fn(c_int, *const T, c_int, *const T, c_int) -> T;
+
+struct OpenBlas {
+    sgemm: Gemm<f32>,
+    dgemm: Gemm<f64>,
+    sgemv: Gemv<f32>,
+    sdot: Dot<f32>,
+    ddot: Dot<f64>,
+    set_threads: unsafe extern "C" fn(c_int),
+    config: unsafe extern "C" fn() -> *const c_char,
+}
+
+const ROW_MAJOR: c_int = 101;
+const NO_TRANS: c_int = 111;
+
+impl OpenBlas {
+    fn load() -> Option<OpenBlas> {
+        // SAFETY: dlopen/dlsym with NUL-terminated names; each symbol is
+        // transmuted to the signature cblas.h declares for it.
+        unsafe {
+            let h = ["libopenblas.so.0\0", "libopenblas.so\0"].iter().map(|n| dlopen(n.as_ptr().cast(), 2)).find(|h| !h.is_null())?;
+            macro_rules! sym {
+                ($name:literal) => {{
+                    let p = dlsym(h, concat!($name, "\0").as_ptr().cast());
+                    if p.is_null() {
+                        return None;
+                    }
+                    std::mem::transmute::<*mut c_void, _>(p)
+                }};
+            }
+            Some(OpenBlas {
+                sgemm: sym!("cblas_sgemm"),
+                dgemm: sym!("cblas_dgemm"),
+                sgemv: sym!("cblas_sgemv"),
+                sdot: sym!("cblas_sdot"),
+                ddot: sym!("cblas_ddot"),
+                set_threads: sym!("openblas_set_num_threads"),
+                config: sym!("openblas_get_config"),
+            })
+        }
+    }
+}
+
+/// Median seconds per call of `nk` and `ob`, sampled alternately (the
+/// order flips every sample so neither always runs on a warm cache).
+fn compare(mut nk: impl FnMut(), mut ob: impl FnMut()) -> (f64, f64) {
+    nk();
+    ob();
+    let t = Instant::now();
+    nk();
+    let once = t.elapsed().as_secs_f64().max(1e-9);
+    let reps = ((0.02 / once) as usize).clamp(1, 1_000_000);
+    let samples = if once > 0.1 { 5 } else { 11 };
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..reps {
+            f();
+        }
+        t.elapsed().as_secs_f64() / reps as f64
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for s in 0..samples {
+        if s % 2 == 0 {
+            a.push(time(&mut nk));
+            b.push(time(&mut ob));
+        } else {
+            b.push(time(&mut ob));
+            a.push(time(&mut nk));
+        }
+    }
+    (median(a), median(b))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    v[v.len() / 2]
+}
+
+fn fill<T: Real>(len: usize, seed: u64) -> Vec<T> {
+    let mut s = seed | 1;
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            T::from_f64((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5)
+        })
+        .collect()
+}
+
+/// Largest |x - y| relative to the largest |y|: the two libraries agree.
+fn rel_diff<T: Real>(x: &[T], y: &[T]) -> f64 {
+    let scale = y.iter().fold(0.0f64, |m, v| m.max(v.to_f64().abs())).max(f64::MIN_POSITIVE);
+    x.iter().zip(y).fold(0.0f64, |m, (a, b)| m.max((a.to_f64() - b.to_f64()).abs())) / scale
+}
+
+fn row(case: &str, threads: usize, unit: &str, nk: f64, ob: f64, extra: &str) {
+    println!("| {case:<24} | {threads} | {nk:>8.1} | {ob:>8.1} | {unit:<7} | {:>5.2}x | {extra}", nk / ob);
+}
+
+trait Blas: Real + numkern::kernels::KernelFloat {
+    const NAME: &'static str;
+    fn gemm(ob: &OpenBlas) -> Gemm<Self>;
+    fn dot(ob: &OpenBlas) -> Dot<Self>;
+}
+impl Blas for f32 {
+    const NAME: &'static str = "f32";
+    fn gemm(ob: &OpenBlas) -> Gemm<f32> {
+        ob.sgemm
+    }
+    fn dot(ob: &OpenBlas) -> Dot<f32> {
+        ob.sdot
+    }
+}
+impl Blas for f64 {
+    const NAME: &'static str = "f64";
+    fn gemm(ob: &OpenBlas) -> Gemm<f64> {
+        ob.dgemm
+    }
+    fn dot(ob: &OpenBlas) -> Dot<f64> {
+        ob.ddot
+    }
+}
+
+fn bench_gemm<T: Blas>(ob: &OpenBlas, (m, k, n): (usize, usize, usize), threads: usize) {
+    let (a, b) = (fill::<T>(m * k, 1), fill::<T>(k * n, 2));
+    let (mut c_nk, mut c_ob) = (vec![T::from_f64(0.0); m * n], vec![T::from_f64(0.0); m * n]);
+    let (one, zero) = (T::from_f64(1.0), T::from_f64(0.0));
+    let (av, bv) = (ArrayView::from_slice(&a, &[m, k]).unwrap(), ArrayView::from_slice(&b, &[k, n]).unwrap());
+    let gemm = T::gemm(ob);
+    let (t_nk, t_ob) = compare(
+        || {
+            let mut cv = ArrayViewMut::from_slice(&mut c_nk, &[m, n]).unwrap();
+            Exec::current().gemm(one, black_box(&av), black_box(&bv), zero, &mut cv).unwrap();
+        },
+        // SAFETY: row-major operands of the stated sizes.
+        || unsafe {
+            gemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m as c_int, n as c_int, k as c_int, one, a.as_ptr(), k as c_int, b.as_ptr(), n as c_int, zero, c_ob.as_mut_ptr(), n as c_int)
+        },
+    );
+    let gflop = 2.0 * (m * n * k) as f64 / 1e9;
+    let case = if m == n && n == k { format!("{} gemm {n}", T::NAME) } else { format!("{} gemm {m}x{k}x{n}", T::NAME) };
+    row(&case, threads, "GFLOP/s", gflop / t_nk, gflop / t_ob, &format!("max rel diff {:.1e}", rel_diff(&c_nk, &c_ob)));
+}
+
+/// Seconds for one pass of a plain read loop over `bufs` (8 independent
+/// sums, vectorized by the compiler): the read bandwidth ceiling.
+fn read_loop(bufs: &[&[f32]], threads: usize) -> f64 {
+    fn sum(x: &[f32]) -> f32 {
+        let mut acc = [0f32; 64];
+        for c in x.chunks_exact(64) {
+            for (a, v) in acc.iter_mut().zip(c) {
+                *a += v;
+            }
+        }
+        acc.iter().sum()
+    }
+    let pass = || {
+        std::thread::scope(|s| {
+            for t in 0..threads {
+                s.spawn(move || {
+                    for b in bufs {
+                        let part = b.len() / threads;
+                        black_box(sum(&b[t * part..(t + 1) * part]));
+                    }
+                });
+            }
+        })
+    };
+    let single = |_: ()| {
+        for b in bufs {
+            black_box(sum(b));
+        }
+    };
+    let run = || if threads == 1 { single(()) } else { pass() };
+    run();
+    let (t, _) = compare(run, || {});
+    t
+}
+
+fn bench_dot<T: Blas>(ob: &OpenBlas, n: usize, threads: usize) {
+    let (x, y) = (fill::<T>(n, 3), fill::<T>(n, 4));
+    let (xv, yv) = (ArrayView::from_slice(&x, &[n]).unwrap(), ArrayView::from_slice(&y, &[n]).unwrap());
+    let dot = T::dot(ob);
+    let (mut r_nk, mut r_ob) = (T::from_f64(0.0), T::from_f64(0.0));
+    let (t_nk, t_ob) = compare(
+        || r_nk = Exec::current().dot(black_box(&xv), black_box(&yv)).unwrap(),
+        // SAFETY: two vectors of n elements.
+        || r_ob = unsafe { dot(n as c_int, x.as_ptr(), 1, y.as_ptr(), 1) },
+    );
+    let bytes = 2.0 * (n * std::mem::size_of::<T>()) as f64;
+    let words = bytes as usize / 4;
+    let (xa, ya) = (fill::<f32>(words / 2, 5), fill::<f32>(words / 2, 6));
+    let t_read = read_loop(&[&xa, &ya], threads);
+    let extra = format!("read loop {:.1} GB/s, numkern at {:.0}% of it; |diff| {:.1e}", bytes / t_read / 1e9, 100.0 * t_read / t_nk, (r_nk.to_f64() - r_ob.to_f64()).abs());
+    row(&format!("{} dot {n:.0e}", T::NAME), threads, "GB/s", bytes / t_nk / 1e9, bytes / t_ob / 1e9, &extra);
+}
+
+fn bench_sgemv(ob: &OpenBlas, n: usize, threads: usize) {
+    let (a, x) = (fill::<f32>(n * n, 7), fill::<f32>(n, 8));
+    let (mut y_nk, mut y_ob) = (vec![0f32; n], vec![0f32; n]);
+    let (av, xv) = (ArrayView::from_slice(&a, &[n, n]).unwrap(), ArrayView::from_slice(&x, &[n]).unwrap());
+    let (t_nk, t_ob) = compare(
+        || Exec::current().gemv(1.0, black_box(&av), black_box(&xv), 0.0, &mut ArrayViewMut::from_slice(&mut y_nk, &[n]).unwrap()).unwrap(),
+        // SAFETY: a row-major n x n matrix and vectors of n.
+        || unsafe { (ob.sgemv)(ROW_MAJOR, NO_TRANS, n as c_int, n as c_int, 1.0, a.as_ptr(), n as c_int, x.as_ptr(), 1, 0.0, y_ob.as_mut_ptr(), 1) },
+    );
+    let bytes = (n * n * 4) as f64;
+    let t_read = read_loop(&[&a], threads);
+    let extra = format!("read loop {:.1} GB/s, numkern at {:.0}% of it; max rel diff {:.1e}", bytes / t_read / 1e9, 100.0 * t_read / t_nk, rel_diff(&y_nk, &y_ob));
+    row(&format!("f32 gemv {n}x{n}"), threads, "GB/s", bytes / t_nk / 1e9, bytes / t_ob / 1e9, &extra);
+}
+
+/// This machine's f32 FMA peak per thread count: 24 independent FMA chains
+/// per thread on the widest vectors the CPU has.
+fn fma_peak(threads: usize) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        #[target_feature(enable = "avx512f")]
+        unsafe fn chains512(iters: usize) -> f32 {
+            let (a, b) = (_mm512_set1_ps(0.999_999), _mm512_set1_ps(1e-7));
+            let mut acc = [_mm512_set1_ps(1.0); 24];
+            for _ in 0..iters {
+                for x in acc.iter_mut() {
+                    *x = _mm512_fmadd_ps(*x, a, b);
+                }
+            }
+            acc.iter().map(|v| _mm512_reduce_add_ps(*v)).sum()
+        }
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn chains256(iters: usize) -> f32 {
+            let (a, b) = (_mm256_set1_ps(0.999_999), _mm256_set1_ps(1e-7));
+            let mut acc = [_mm256_set1_ps(1.0); 12];
+            for _ in 0..iters {
+                for x in acc.iter_mut() {
+                    *x = _mm256_fmadd_ps(*x, a, b);
+                }
+            }
+            let mut out = [0f32; 8];
+            _mm256_storeu_ps(out.as_mut_ptr(), acc.iter().fold(_mm256_setzero_ps(), |s, v| _mm256_add_ps(s, *v)));
+            out.iter().sum()
+        }
+        let (wide, flops_per_iter) = if is_x86_feature_detected!("avx512f") { (true, 24 * 16 * 2) } else { (false, 12 * 8 * 2) };
+        if !wide && !is_x86_feature_detected!("fma") {
+            return f64::NAN;
+        }
+        let iters = 20_000_000;
+        let run = || {
+            // SAFETY: the feature was detected above.
+            black_box(unsafe { if wide { chains512(iters) } else { chains256(iters) } });
+        };
+        run();
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(run);
+            }
+        });
+        (flops_per_iter * iters * threads) as f64 / t.elapsed().as_secs_f64() / 1e9
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = threads;
+        f64::NAN
+    }
+}
+
+fn main() {
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    let Some(ob) = OpenBlas::load() else {
+        println!("OpenBLAS not found (install Debian's libopenblas-dev); nothing to compare.");
+        return;
+    };
+    // SAFETY: openblas_get_config returns a static C string.
+    let config = unsafe { CStr::from_ptr((ob.config)()) }.to_string_lossy().into_owned();
+    println!("numkern tier {:?} | OpenBLAS: {config}", numkern::active_tier());
+    for threads in [1, 2] {
+        println!("f32 FMA peak, {threads} thread(s): {:.1} GFLOP/s", fma_peak(threads));
+    }
+    println!("| case                     | t | numkern  | OpenBLAS | unit    | ratio | notes");
+    println!("|---|---|---|---|---|---|---|");
+    let squares = [32usize, 64, 128, 256, 512, 1024, 2048];
+    let shapes: Vec<(usize, usize, usize)> = squares.iter().map(|&n| (n, n, n)).chain([(32, 784, 128), (4096, 1024, 1024)]).collect();
+    for threads in [1, 2] {
+        set_num_threads(threads);
+        // SAFETY: plain setter.
+        unsafe { (ob.set_threads)(threads as c_int) };
+        for &shape in &shapes {
+            let label = |dt: &str| if shape.0 == shape.1 { format!("{dt} gemm {}", shape.0) } else { format!("{dt} gemm {}x{}x{}", shape.0, shape.1, shape.2) };
+            if wanted(&label("f32")) {
+                bench_gemm::<f32>(&ob, shape, threads);
+            }
+            if wanted(&label("f64")) {
+                bench_gemm::<f64>(&ob, shape, threads);
+            }
+        }
+        for n in [1_000usize, 1_000_000, 16_000_000] {
+            if wanted(&format!("f32 dot {n:.0e}")) {
+                bench_dot::<f32>(&ob, n, threads);
+            }
+            if wanted(&format!("f64 dot {n:.0e}")) {
+                bench_dot::<f64>(&ob, n, threads);
+            }
+        }
+        if wanted("f32 gemv") {
+            bench_sgemv(&ob, 4096, threads);
+        }
+    }
+}
