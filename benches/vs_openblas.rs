@@ -243,38 +243,49 @@ fn fma_peak(threads: usize) -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        #[target_feature(enable = "avx512f")]
-        unsafe fn chains512(iters: usize) -> f32 {
-            let (a, b) = (_mm512_set1_ps(0.999_999), _mm512_set1_ps(1e-7));
-            let mut acc = [_mm512_set1_ps(1.0); 24];
-            for _ in 0..iters {
-                for x in acc.iter_mut() {
-                    *x = _mm512_fmadd_ps(*x, a, b);
+        // Twelve named accumulators (an array is kept in memory by the
+        // compiler, which made the loop latency-bound at half the peak).
+        macro_rules! chains {
+            ($name:ident, $feat:literal, $V:ty, $set1:ident, $fma:ident, $add:ident) => {
+                #[target_feature(enable = $feat)]
+                unsafe fn $name(iters: usize) -> $V {
+                    let (a, b) = ($set1(0.999_999), $set1(1e-7));
+                    let (mut c0, mut c1, mut c2, mut c3, mut c4, mut c5) = ($set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0));
+                    let (mut c6, mut c7, mut c8, mut c9, mut c10, mut c11) = ($set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0), $set1(1.0));
+                    for _ in 0..iters {
+                        c0 = $fma(c0, a, b);
+                        c1 = $fma(c1, a, b);
+                        c2 = $fma(c2, a, b);
+                        c3 = $fma(c3, a, b);
+                        c4 = $fma(c4, a, b);
+                        c5 = $fma(c5, a, b);
+                        c6 = $fma(c6, a, b);
+                        c7 = $fma(c7, a, b);
+                        c8 = $fma(c8, a, b);
+                        c9 = $fma(c9, a, b);
+                        c10 = $fma(c10, a, b);
+                        c11 = $fma(c11, a, b);
+                    }
+                    $add($add($add($add(c0, c1), $add(c2, c3)), $add($add(c4, c5), $add(c6, c7))), $add($add(c8, c9), $add(c10, c11)))
                 }
-            }
-            acc.iter().map(|v| _mm512_reduce_add_ps(*v)).sum()
+            };
         }
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn chains256(iters: usize) -> f32 {
-            let (a, b) = (_mm256_set1_ps(0.999_999), _mm256_set1_ps(1e-7));
-            let mut acc = [_mm256_set1_ps(1.0); 12];
-            for _ in 0..iters {
-                for x in acc.iter_mut() {
-                    *x = _mm256_fmadd_ps(*x, a, b);
-                }
-            }
-            let mut out = [0f32; 8];
-            _mm256_storeu_ps(out.as_mut_ptr(), acc.iter().fold(_mm256_setzero_ps(), |s, v| _mm256_add_ps(s, *v)));
-            out.iter().sum()
-        }
-        let (wide, flops_per_iter) = if is_x86_feature_detected!("avx512f") { (true, 24 * 16 * 2) } else { (false, 12 * 8 * 2) };
+        chains!(chains512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_add_ps);
+        chains!(chains256, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_add_ps);
+        let (wide, flops_per_iter) = if is_x86_feature_detected!("avx512f") { (true, 12 * 16 * 2) } else { (false, 12 * 8 * 2) };
         if !wide && !is_x86_feature_detected!("fma") {
             return f64::NAN;
         }
-        let iters = 20_000_000;
+        let iters = 40_000_000;
         let run = || {
             // SAFETY: the feature was detected above.
-            black_box(unsafe { if wide { chains512(iters) } else { chains256(iters) } });
+            unsafe {
+                if wide {
+                    black_box(chains512(iters));
+                } else {
+                    black_box(chains256(iters));
+                }
+            }
         };
         run();
         let t = Instant::now();

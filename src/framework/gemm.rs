@@ -60,15 +60,16 @@ pub struct Blocking {
 }
 
 impl Blocking {
-    /// A KC x NR panel of B about fills L1 (every A panel of the block
-    /// streams past it) and an MC x KC block of A takes a quarter of L2; a
-    /// KC x NC block of B a quarter of L3 (shared between cores). Long K
-    /// blocks pay: each microkernel call writes its tile back once per K
-    /// block (measured here, f32 n = 2048: KC 256 / 336 / 512 / 768 gave
-    /// 90 / 96 / 101 / 102 GFLOP/s).
+    /// A KC x NR panel of B about fills L1 for f32 (every A panel of the
+    /// block streams past it), half of it for f64, and an MC x KC block of
+    /// A takes a quarter of L2; a KC x NC block of B a quarter of L3 (shared
+    /// between cores). Long K blocks pay: each microkernel call writes its
+    /// tile back once per K block (measured here, f32 n = 2048: KC 256 /
+    /// 336 / 512 / 768 gave 90 / 96 / 101 / 102 GFLOP/s; f64 n = 2048: KC
+    /// 512 / 256 gave 41 / 46).
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
-        let kc = round_down(caches.l1d / (nr * elem), 8).clamp(64, 1024);
+        let kc = round_down(caches.l1d / (nr * elem) / (elem / 4), 8).clamp(64, 1024);
         let mc = round_down(caches.l2 / 4 / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
@@ -105,9 +106,16 @@ impl<T> GemmEpilogue<T> {
     pub const NONE: GemmEpilogue<T> = GemmEpilogue { bias: core::ptr::null(), bias_stride: 0, act: Activation::None };
 }
 
-/// Below this many multiply-adds a call stays on the calling thread
-/// (a pool hand-off costs about as much as a 64^3 product).
-pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 21;
+/// Below this many multiply-adds a call stays on the calling thread. A
+/// pool hand-off costs 17-35 us on this machine (a VM; measured with an
+/// empty rayon::join), and a call makes two per K block, so two threads pay
+/// only past about 2^23 (a 200^3 product takes ~180 us on one core).
+pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 23;
+/// Below this many multiply-adds (and within one K block), a product whose
+/// A has contiguous rows skips packing and reads A and B in place.
+pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 21;
+/// Panels of B per packing work unit.
+const B_PACK_PANELS: usize = 8;
 
 thread_local! {
     /// Per-thread packing buffers (A blocks on workers, B on the caller),
@@ -192,34 +200,83 @@ pub unsafe fn gemm<T: KernelFloat>(
     let swap = c.cs.unsigned_abs() < c.rs.unsigned_abs();
     let (m, n, a, b, c, bias_along_rows) = if swap { (n, m, b.t(), a.t(), c.t(), true) } else { (m, n, a, b, c, false) };
     let blk = Blocking::new(kernel.mr, kernel.nr, core::mem::size_of::<T>(), cache_sizes());
-    let threads = if m.saturating_mul(n).saturating_mul(k.max(1)) < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
-    let k_blocks = k.div_ceil(blk.kc).max(1);
     let (mr, nr) = (kernel.mr, kernel.nr);
-    let shared = Shared((a, b, c, epilogue));
+    // The fused epilogue of the tile at (i0, j0), on the last K block only.
+    let fused = Shared(epilogue);
+    let tile_epilogue = |i0: usize, j0: usize, last: bool| {
+        let epilogue = fused.get();
+        if !last || (epilogue.bias.is_null() && epilogue.act == Activation::None) {
+            return Epilogue::NONE;
+        }
+        let bias = if epilogue.bias.is_null() {
+            core::ptr::null()
+        } else {
+            let first = if bias_along_rows { i0 } else { j0 };
+            epilogue.bias.wrapping_offset(first as isize * epilogue.bias_stride)
+        };
+        Epilogue { bias, bias_stride: epilogue.bias_stride, along_rows: bias_along_rows, act: epilogue.act }
+    };
+    let work = m.saturating_mul(n).saturating_mul(k.max(1));
+    if a.rs == 1 && k <= blk.kc && work < GEMM_IN_PLACE_THRESHOLD {
+        // Small: read A and B where they are (same sums, same bits).
+        for j0 in (0..n).step_by(nr) {
+            for i0 in (0..m).step_by(mr) {
+                let tile = MicroTile {
+                    k,
+                    a: a.at(i0, 0),
+                    a_step: a.cs,
+                    b: b.at(0, j0),
+                    b_step: b.rs,
+                    b_cs: b.cs,
+                    c: c.at(i0, j0),
+                    rs_c: c.rs,
+                    cs_c: c.cs,
+                    m: mr.min(m - i0),
+                    n: nr.min(n - j0),
+                    alpha,
+                    beta,
+                    epilogue: tile_epilogue(i0, j0, true),
+                };
+                (kernel.micro_in_place)(&tile);
+            }
+        }
+        return;
+    }
+    let threads = if work < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
+    let k_blocks = k.div_ceil(blk.kc).max(1);
+    // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
+    // pass over C, so none should be short.
+    let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
+    let shared = Shared((a, b, c));
 
     for jc in (0..n).step_by(blk.nc) {
         let ncb = blk.nc.min(n - jc);
         let n_panels = ncb.div_ceil(nr);
         for kb in 0..k_blocks {
-            let pc = kb * blk.kc;
-            let kcb = blk.kc.min(k - pc.min(k));
+            let pc = kb * kc;
+            let kcb = kc.min(k - pc.min(k));
             let beta_here = if kb == 0 { beta } else { T::from_f64(1.0) };
             let last = kb + 1 == k_blocks;
             with_buffer::<T, _>(&PACK_B, n_panels * nr * kcb.max(1), |bp| {
-                for jp in 0..n_panels {
-                    let j0 = jc + jp * nr;
-                    // A panel of B is a slice of B^T: rows j, columns p.
-                    pack_panel(Mat { ptr: b.at(pc, j0), rs: b.cs, cs: b.rs }, nr.min(n - j0), kcb, nr, bp.add(jp * nr * kcb));
-                }
-                let bp = Shared(bp as *const T);
+                let bp = Shared(bp);
+                // B's panels are packed by all the threads, in fixed groups.
+                run_chunks(n_panels, B_PACK_PANELS, threads, |panels| {
+                    let (_, b, _) = shared.get();
+                    for jp in panels {
+                        let j0 = jc + jp * nr;
+                        // A panel of B is a slice of B^T: rows j, columns p.
+                        pack_panel(Mat { ptr: b.at(pc, j0), rs: b.cs, cs: b.rs }, nr.min(n - j0), kcb, nr, bp.get().add(jp * nr * kcb));
+                    }
+                });
                 // Work units: M blocks, and when there are fewer of those
-                // than threads, groups of N panels too.
+                // than four per thread, groups of N panels too.
                 let m_blocks = m.div_ceil(blk.mc);
-                let n_groups = if threads > 1 { threads.div_ceil(m_blocks).min(n_panels) } else { 1 };
+                let n_groups = if threads > 1 { (4 * threads).div_ceil(m_blocks).min(n_panels) } else { 1 };
                 let panels_per_group = n_panels.div_ceil(n_groups);
+                let n_groups = n_panels.div_ceil(panels_per_group);
                 let run_unit = |unit: usize| {
-                    let (a, _, c, epilogue) = shared.get();
-                    let bp = bp.get();
+                    let (a, _, c) = shared.get();
+                    let bp = bp.get() as *const T;
                     let (ib, g) = (unit / n_groups, unit % n_groups);
                     let ic = ib * blk.mc;
                     let mcb = blk.mc.min(m - ic);
@@ -234,21 +291,13 @@ pub unsafe fn gemm<T: KernelFloat>(
                             let j0 = jc + jp * nr;
                             for ip in 0..m_panels {
                                 let i0 = ic + ip * mr;
-                                let tile_epilogue = if last && (!epilogue.bias.is_null() || epilogue.act != Activation::None) {
-                                    let (bias, stride) = if epilogue.bias.is_null() {
-                                        (core::ptr::null(), 0)
-                                    } else {
-                                        let first = if bias_along_rows { i0 } else { j0 };
-                                        (epilogue.bias.wrapping_offset(first as isize * epilogue.bias_stride), epilogue.bias_stride)
-                                    };
-                                    Epilogue { bias, bias_stride: stride, along_rows: bias_along_rows, act: epilogue.act }
-                                } else {
-                                    Epilogue::NONE
-                                };
                                 let tile = MicroTile {
                                     k: kcb,
                                     a: ap.add(ip * mr * kcb),
+                                    a_step: mr as isize,
                                     b: bp.add(jp * nr * kcb),
+                                    b_step: nr as isize,
+                                    b_cs: 1,
                                     c: c.at(i0, j0),
                                     rs_c: c.rs,
                                     cs_c: c.cs,
@@ -256,7 +305,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                                     n: nr.min(n - j0),
                                     alpha,
                                     beta: beta_here,
-                                    epilogue: tile_epilogue,
+                                    epilogue: tile_epilogue(i0, j0, last),
                                 };
                                 (kernel.micro)(&tile);
                             }

@@ -95,8 +95,15 @@ impl<T> Epilogue<T> {
 #[derive(Clone, Copy, Debug)]
 pub struct MicroTile<T> {
     pub k: usize,
+    /// A's panel: element (i, p) at `a + p * a_step + i` (packed: `a_step`
+    /// = MR, rows past `m` zero; unpacked: A's own memory, only `m` rows).
     pub a: *const T,
+    pub a_step: isize,
+    /// B's panel: element (p, j) at `b + p * b_step + j * b_cs` (packed:
+    /// NR and 1, columns past `n` zero; unpacked: only `n` columns).
     pub b: *const T,
+    pub b_step: isize,
+    pub b_cs: isize,
     /// C's element (0, 0) of the tile and its strides (in elements).
     pub c: *mut T,
     pub rs_c: isize,
@@ -113,16 +120,19 @@ pub type MicroFn<T> = unsafe fn(&MicroTile<T>);
 /// Largest MR * NR of any tier (the general-stride write-back's buffer).
 pub(crate) const MAX_TILE: usize = 32 * 12;
 
-/// `MV` vectors of rows by `NR` columns.
+/// `MV` vectors of rows by `NR` columns. `PACKED`: A and B are packed
+/// micro-panels; otherwise they are read in place (the small-problem
+/// path, where packing would cost more than it saves).
 ///
 /// # Safety
-/// `a` holds `k * MV * LANES` and `b` `k * NR` elements; the `m x n` corner
-/// of C is valid for reads (unless beta = 0) and writes.
+/// Packed: `a` holds `k * MV * LANES` and `b` `k * NR` elements. Unpacked:
+/// A's `m x k` and B's `k x n` elements at the tile's strides are valid.
+/// Either way the `m x n` corner of C is valid for reads (unless beta = 0)
+/// and writes.
 #[inline(always)]
-pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) {
+pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &MicroTile<T>) {
     let l = T::V::LANES;
     let mr = MV * l;
-    let zero = T::V::splat(T::from_f64(0.0));
     // C's tile is touched only after the K loop: start fetching it now
     // (one line per 64 bytes of each column), so the write-back does not
     // wait on misses.
@@ -132,22 +142,7 @@ pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>
             S::prefetch(col.wrapping_offset((v * l) as isize * t.rs_c));
         }
     }
-    let mut acc = [[zero; MV]; NR];
-    let (mut a, mut b) = (t.a, t.b);
-    for _ in 0..t.k {
-        let mut av = [zero; MV];
-        for (v, slot) in av.iter_mut().enumerate() {
-            *slot = T::V::load(a.add(v * l));
-        }
-        for (j, col) in acc.iter_mut().enumerate() {
-            let bj = T::V::splat(*b.add(j));
-            for (v, sum) in col.iter_mut().enumerate() {
-                *sum = av[v].mul_add(bj, *sum);
-            }
-        }
-        a = a.add(mr);
-        b = b.add(NR);
-    }
+    let acc = if PACKED { accumulate_packed::<S, T, MV, NR>(t) } else { accumulate_in_place::<S, T, MV, NR>(t) };
     if t.rs_c == 1 {
         write_back::<S, T, MV, NR>(&acc, t, t.c, t.cs_c);
     } else {
@@ -170,6 +165,63 @@ pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>
             }
         }
     }
+}
+
+/// The K loop over packed panels: no edges, fixed steps.
+#[inline(always)]
+unsafe fn accumulate_packed<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) -> [[T::V; MV]; NR] {
+    let l = T::V::LANES;
+    let zero = T::V::splat(T::from_f64(0.0));
+    let mut acc = [[zero; MV]; NR];
+    let (mut a, mut b) = (t.a, t.b);
+    for _ in 0..t.k {
+        let mut av = [zero; MV];
+        for (v, slot) in av.iter_mut().enumerate() {
+            *slot = T::V::load(a.add(v * l));
+        }
+        for (j, col) in acc.iter_mut().enumerate() {
+            let bj = T::V::splat(*b.add(j));
+            for (v, sum) in col.iter_mut().enumerate() {
+                *sum = av[v].mul_add(bj, *sum);
+            }
+        }
+        a = a.add(MV * l);
+        b = b.add(NR);
+    }
+    acc
+}
+
+/// The K loop reading A and B where they are: A's rows contiguous (a
+/// partial load for a bottom edge), B at any strides (only `n` columns).
+/// Lanes past the edges stay zero, as with packed panels, so the sums are
+/// formed in the same order and bits as the packed loop's.
+#[inline(always)]
+unsafe fn accumulate_in_place<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) -> [[T::V; MV]; NR] {
+    let l = T::V::LANES;
+    let zero = T::V::splat(T::from_f64(0.0));
+    let mut acc = [[zero; MV]; NR];
+    let (mut a, mut b) = (t.a, t.b);
+    let full_rows = t.m == MV * l;
+    for _ in 0..t.k {
+        let mut av = [zero; MV];
+        for (v, slot) in av.iter_mut().enumerate() {
+            let r0 = v * l;
+            if full_rows || r0 + l <= t.m {
+                *slot = T::V::load(a.add(r0));
+            } else if r0 < t.m {
+                *slot = T::V::load_partial(a.add(r0), t.m - r0);
+            }
+        }
+        for (j, col) in acc.iter_mut().enumerate().take(t.n) {
+            let bj = T::V::splat(*b.offset(j as isize * t.b_cs));
+            for (v, sum) in col.iter_mut().enumerate() {
+                *sum = av[v].mul_add(bj, *sum);
+            }
+        }
+        a = a.offset(t.a_step);
+        b = b.offset(t.b_step);
+    }
+    acc
 }
 
 /// `c` column j at `c + j * ldc`, rows contiguous.

@@ -90,8 +90,8 @@ macro_rules! tier_module {
                 generic::tile::<S, A, D>(rows, cols, a, sr, sc, d, dr, dc, stream)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn gemm_micro<T: KernelReal<S>, const MV: usize, const NR: usize>(t: &crate::kernels::gemm::MicroTile<T>) {
-                crate::kernels::gemm::micro::<S, T, MV, NR>(t)
+            pub unsafe fn gemm_micro<T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &crate::kernels::gemm::MicroTile<T>) {
+                crate::kernels::gemm::micro::<S, T, MV, NR, PACKED>(t)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn dot<T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
@@ -246,7 +246,10 @@ cast_table!(cast_tile_fn, cast_tile, CastTileFn);
 pub struct GemmKernel<T> {
     pub mr: usize,
     pub nr: usize,
+    /// On packed micro-panels.
     pub micro: gemm::MicroFn<T>,
+    /// On A and B in place (A's rows contiguous).
+    pub micro_in_place: gemm::MicroFn<T>,
 }
 
 /// The register tile of each (tier, dtype), as (vectors of rows, columns):
@@ -257,9 +260,19 @@ pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
         ($m:ident, $vector_bytes:expr, ($mv32:literal, $nr32:literal), ($mv64:literal, $nr64:literal)) => {{
             let lanes = $vector_bytes / core::mem::size_of::<T>();
             if is_f32 {
-                GemmKernel { mr: $mv32 * lanes, nr: $nr32, micro: tiers::$m::gemm_micro::<T, $mv32, $nr32> as _ }
+                GemmKernel {
+                    mr: $mv32 * lanes,
+                    nr: $nr32,
+                    micro: tiers::$m::gemm_micro::<T, $mv32, $nr32, true> as _,
+                    micro_in_place: tiers::$m::gemm_micro::<T, $mv32, $nr32, false> as _,
+                }
             } else {
-                GemmKernel { mr: $mv64 * lanes, nr: $nr64, micro: tiers::$m::gemm_micro::<T, $mv64, $nr64> as _ }
+                GemmKernel {
+                    mr: $mv64 * lanes,
+                    nr: $nr64,
+                    micro: tiers::$m::gemm_micro::<T, $mv64, $nr64, true> as _,
+                    micro_in_place: tiers::$m::gemm_micro::<T, $mv64, $nr64, false> as _,
+                }
             }
         }};
     }
