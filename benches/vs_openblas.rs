@@ -169,10 +169,29 @@ fn bench_gemm<T: Blas>(ob: &OpenBlas, (m, k, n): (usize, usize, usize), threads:
     row(&case, threads, "GFLOP/s", gflop / t_nk, gflop / t_ob, &format!("max rel diff {:.1e}", rel_diff(&c_nk, &c_ob)));
 }
 
-/// Seconds for one pass of a plain read loop over `bufs` (8 independent
-/// sums, vectorized by the compiler): the read bandwidth ceiling.
+/// Seconds for one pass of a plain read loop over `bufs` (independent
+/// vector sums, AVX-512 where the CPU has it), split over `threads` pool
+/// threads: the read-bandwidth ceiling dot and GEMV are measured against.
 fn read_loop(bufs: &[&[f32]], threads: usize) -> f64 {
     fn sum(x: &[f32]) -> f32 {
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx512f") {
+            #[target_feature(enable = "avx512f")]
+            unsafe fn sum512(x: &[f32]) -> f32 {
+                use std::arch::x86_64::*;
+                let (mut s0, mut s1, mut s2, mut s3) = (_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps());
+                for c in x.chunks_exact(64) {
+                    let p = c.as_ptr();
+                    s0 = _mm512_add_ps(s0, _mm512_loadu_ps(p));
+                    s1 = _mm512_add_ps(s1, _mm512_loadu_ps(p.add(16)));
+                    s2 = _mm512_add_ps(s2, _mm512_loadu_ps(p.add(32)));
+                    s3 = _mm512_add_ps(s3, _mm512_loadu_ps(p.add(48)));
+                }
+                _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)))
+            }
+            // SAFETY: the feature was detected.
+            return unsafe { sum512(x) };
+        }
         let mut acc = [0f32; 64];
         for c in x.chunks_exact(64) {
             for (a, v) in acc.iter_mut().zip(c) {
@@ -181,26 +200,25 @@ fn read_loop(bufs: &[&[f32]], threads: usize) -> f64 {
         }
         acc.iter().sum()
     }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let pass = || {
-        std::thread::scope(|s| {
-            for t in 0..threads {
-                s.spawn(move || {
-                    for b in bufs {
-                        let part = b.len() / threads;
-                        black_box(sum(&b[t * part..(t + 1) * part]));
-                    }
-                });
+        if threads == 1 {
+            for b in bufs {
+                black_box(sum(b));
             }
-        })
-    };
-    let single = |_: ()| {
-        for b in bufs {
-            black_box(sum(b));
+            return;
         }
+        pool.install(|| {
+            use rayon::prelude::*;
+            (0..threads).into_par_iter().for_each(|t| {
+                for b in bufs {
+                    let part = b.len() / threads;
+                    black_box(sum(&b[t * part..(t + 1) * part]));
+                }
+            })
+        });
     };
-    let run = || if threads == 1 { single(()) } else { pass() };
-    run();
-    let (t, _) = compare(run, || {});
+    let (t, _) = compare(pass, || {});
     t
 }
 

@@ -169,12 +169,32 @@ static void cell_linear_algebra(void) {
             for (int p = 0; p < 3; p++) want += a[p * 4 + i] * a[p * 4 + j];
             CHECK(ata[i * 4 + j] == want, "(A.T @ A)[%d][%d] = %g, want %g", i, j, ata[i * 4 + j], want);
         }
+    /* np.dot(v, w) of two rows of A, and a batched X @ W: (2,3,4) @ (4,2). */
+    float dot = 0;
+    int64_t s4[1] = {4};
+    numkern_array V = f32_array(a, 1, s4), Wv = f32_array(a + 4, 1, s4), D = f32_array(&dot, 0, NULL);
+    NK(numkern_dot(&V, &Wv, &D));
+    CHECK(dot == 1 * 5 + 2 * 6 + 3 * 7 + 4 * 8, "dot = %g", dot);
+    float xb[24], yb[12];
+    for (int i = 0; i < 24; i++) xb[i] = (float)(i % 5) - 2.0f;
+    int64_t sxb[3] = {2, 3, 4}, syb[8];
+    int32_t nd = 0;
+    NK(numkern_matmul_shape(sxb, 3, sbm, 2, syb, &nd));
+    CHECK(nd == 3 && syb[0] == 2 && syb[1] == 3 && syb[2] == 2, "matmul shape");
+    numkern_array XB = f32_array(xb, 3, sxb), YB = f32_array(yb, nd, syb);
+    NK(numkern_matmul(&XB, &BM, &YB));
+    for (int r = 0; r < 6; r++)
+        for (int j = 0; j < 2; j++) {
+            float want = 0;
+            for (int p = 0; p < 4; p++) want += xb[r * 4 + p] * bm[p * 2 + j];
+            CHECK(yb[r * 2 + j] == want, "(X @ W)[%d][%d] = %g, want %g", r, j, yb[r * 2 + j], want);
+        }
     /* Mismatched inner dimensions name both shapes. */
     int32_t st = numkern_gemm(1.0, &A, &A, 0.0, &AB);
     CHECK(st == NUMKERN_ERR_SHAPE_MISMATCH && strstr(numkern_last_error_message(), "(3,4) and (3,4)") != NULL, "gemm error: %s",
           numkern_last_error_message());
-    printf("linear algebra: sigmoid(X@W+b)[0] = [%.4f %.4f ...], (A@B)[0] = [%g %g], (A.T@A)[0][0] = %g\n", h[0], h[1], ab[0],
-           ab[1], ata[0]);
+    printf("linear algebra: sigmoid(X@W+b)[0] = [%.4f %.4f ...], (A@B)[0] = [%g %g], (A.T@A)[0][0] = %g, dot = %g\n", h[0], h[1],
+           ab[0], ab[1], ata[0], dot);
 }
 
 /* Errors: NumPy's message for shapes that do not broadcast; outputs untouched. */
