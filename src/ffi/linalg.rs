@@ -1,6 +1,6 @@
 //! C entry points of the matrix products.
 
-use super::views::shape_arg;
+use super::views::{shape_arg, write_shape};
 use super::{arrays, guard};
 use crate::error::{fail, ErrorKind};
 use crate::framework::array::{numkern_array, RawArray};
@@ -82,15 +82,7 @@ pub unsafe extern "C" fn numkern_matmul_shape(
 ) -> i32 {
     guard("numkern_matmul_shape", || {
         let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
-        if out_shape.is_null() || out_ndim.is_null() {
-            return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
-        }
-        let r = ops::matmul_shape(&a, &b)?;
-        for (k, &d) in r.iter().enumerate() {
-            *out_shape.add(k) = d as i64;
-        }
-        *out_ndim = r.len() as i32;
-        Ok(())
+        write_shape(out_shape, out_ndim, || ops::matmul_shape(&a, &b))
     })
 }
 

@@ -39,6 +39,20 @@ pub(super) unsafe fn shape_arg(p: *const i64, n: i32, arg: &str) -> Result<Vec<u
     to_extents(read_i64s(p, n, arg)?, arg)
 }
 
+/// Writes the shape `f` computes to `out_shape` / `out_ndim` (both
+/// checked first, so a null pointer is reported whatever the shapes).
+pub(super) unsafe fn write_shape(out_shape: *mut i64, out_ndim: *mut i32, f: impl FnOnce() -> Result<Vec<usize>>) -> Result<()> {
+    if out_shape.is_null() || out_ndim.is_null() {
+        return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
+    }
+    let r = f()?;
+    for (k, &d) in r.iter().enumerate() {
+        *out_shape.add(k) = d as i64;
+    }
+    *out_ndim = r.len() as i32;
+    Ok(())
+}
+
 unsafe fn write_out(out: *mut numkern_array, raw: RawArray) -> Result<()> {
     if out.is_null() {
         return fail(ErrorKind::NullPointer, "argument `out` is a null pointer");
@@ -161,14 +175,6 @@ pub unsafe extern "C" fn numkern_broadcast_shapes(
 ) -> i32 {
     guard("numkern_broadcast_shapes", || {
         let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
-        if out_shape.is_null() || out_ndim.is_null() {
-            return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
-        }
-        let r = views::broadcast_shapes(&[&a, &b])?;
-        for (k, &d) in r.iter().enumerate() {
-            *out_shape.add(k) = d as i64;
-        }
-        *out_ndim = r.len() as i32;
-        Ok(())
+        write_shape(out_shape, out_ndim, || views::broadcast_shapes(&[&a, &b]))
     })
 }
