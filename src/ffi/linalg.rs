@@ -1,6 +1,6 @@
 //! C entry points of the matrix products.
 
-use super::views::{shape_arg, write_shape};
+use super::views::two_shapes_entry;
 use super::{arrays, guard};
 use crate::error::{fail, ErrorKind};
 use crate::framework::array::{numkern_array, RawArray};
@@ -80,10 +80,7 @@ pub unsafe extern "C" fn numkern_matmul_shape(
     out_shape: *mut i64,
     out_ndim: *mut i32,
 ) -> i32 {
-    guard("numkern_matmul_shape", || {
-        let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
-        write_shape(out_shape, out_ndim, || ops::matmul_shape(&a, &b))
-    })
+    two_shapes_entry("numkern_matmul_shape", (shape_a, ndim_a), (shape_b, ndim_b), out_shape, out_ndim, ops::matmul_shape)
 }
 
 /// y = alpha * a @ x + beta * y (BLAS GEMV) for 2-D a (m x n), 1-D x (n,) and y (m,).

@@ -34,23 +34,31 @@ fn to_extents(shape: &[i64], arg: &str) -> Result<Vec<usize>> {
         .collect()
 }
 
-/// A shape argument from C: `n` extents at `p`, each >= 0.
-pub(super) unsafe fn shape_arg(p: *const i64, n: i32, arg: &str) -> Result<Vec<usize>> {
-    to_extents(read_i64s(p, n, arg)?, arg)
-}
-
-/// Writes the shape `f` computes to `out_shape` / `out_ndim` (both
-/// checked first, so a null pointer is reported whatever the shapes).
-pub(super) unsafe fn write_shape(out_shape: *mut i64, out_ndim: *mut i32, f: impl FnOnce() -> Result<Vec<usize>>) -> Result<()> {
-    if out_shape.is_null() || out_ndim.is_null() {
-        return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
-    }
-    let r = f()?;
-    for (k, &d) in r.iter().enumerate() {
-        *out_shape.add(k) = d as i64;
-    }
-    *out_ndim = r.len() as i32;
-    Ok(())
+/// The body of an entry point that computes a shape from two shapes:
+/// reads both (`n` extents at `p`, each >= 0), checks the out-pointers,
+/// and writes the result to `out_shape[0..*out_ndim]`.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn two_shapes_entry(
+    fname: &str,
+    (shape_a, ndim_a): (*const i64, i32),
+    (shape_b, ndim_b): (*const i64, i32),
+    out_shape: *mut i64,
+    out_ndim: *mut i32,
+    f: impl FnOnce(&[usize], &[usize]) -> Result<Vec<usize>>,
+) -> i32 {
+    guard(fname, || {
+        let a = to_extents(read_i64s(shape_a, ndim_a, "shape_a")?, "shape_a")?;
+        let b = to_extents(read_i64s(shape_b, ndim_b, "shape_b")?, "shape_b")?;
+        if out_shape.is_null() || out_ndim.is_null() {
+            return fail(ErrorKind::NullPointer, "argument `out_shape` or `out_ndim` is a null pointer");
+        }
+        let r = f(&a, &b)?;
+        for (k, &d) in r.iter().enumerate() {
+            *out_shape.add(k) = d as i64;
+        }
+        *out_ndim = r.len() as i32;
+        Ok(())
+    })
 }
 
 unsafe fn write_out(out: *mut numkern_array, raw: RawArray) -> Result<()> {
@@ -173,8 +181,5 @@ pub unsafe extern "C" fn numkern_broadcast_shapes(
     out_shape: *mut i64,
     out_ndim: *mut i32,
 ) -> i32 {
-    guard("numkern_broadcast_shapes", || {
-        let (a, b) = (shape_arg(shape_a, ndim_a, "shape_a")?, shape_arg(shape_b, ndim_b, "shape_b")?);
-        write_shape(out_shape, out_ndim, || views::broadcast_shapes(&[&a, &b]))
-    })
+    two_shapes_entry("numkern_broadcast_shapes", (shape_a, ndim_a), (shape_b, ndim_b), out_shape, out_ndim, |a, b| views::broadcast_shapes(&[a, b]))
 }

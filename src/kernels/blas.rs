@@ -45,61 +45,59 @@ fn acc_sum<V: SimdFloat>(acc: [V; 8]) -> f64 {
 #[inline(always)]
 pub unsafe fn dot_run<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
     if T::DTYPE == DType::F32 {
-        dot_f32::<S>(n, x as *const f32, y as *const f32)
+        dot_in_f64::<S, f32>(n, x as *const f32, y as *const f32)
     } else {
-        dot_f64::<S>(n, x as *const f64, y as *const f64)
+        dot_in_f64::<S, f64>(n, x as *const f64, y as *const f64)
     }
 }
 
+/// Loads of f32 or f64 elements as f64 vectors, `F64::LANES` at a time.
+trait LoadF64<S: Simd>: Sized {
+    /// `m <= F64::LANES` elements at `p`; lanes past `m` are 0.
+    unsafe fn load_f64(p: *const Self, m: usize) -> S::F64;
+}
+impl<S: Simd> LoadF64<S> for f64 {
+    #[inline(always)]
+    unsafe fn load_f64(p: *const f64, m: usize) -> S::F64 {
+        if m == <S::F64 as SimdFloat>::LANES {
+            <S::F64 as SimdFloat>::load(p)
+        } else {
+            <S::F64 as SimdFloat>::load_partial(p, m)
+        }
+    }
+}
+impl<S: Simd> LoadF64<S> for f32 {
+    /// A converting load (`vcvtps2pd` from memory on x86): each f32
+    /// becomes f64 on the way in, exactly.
+    #[inline(always)]
+    unsafe fn load_f64(p: *const f32, m: usize) -> S::F64 {
+        if m == <S::F64 as SimdFloat>::LANES {
+            S::load_widen(p)
+        } else {
+            S::widen(<S::F32 as SimdFloat>::load_partial(p, m)).0
+        }
+    }
+}
+
+/// The dot of a contiguous run with 8 f64 vector accumulators.
 #[inline(always)]
-unsafe fn dot_f64<S: Simd>(n: usize, x: *const f64, y: *const f64) -> f64 {
-    type V<S> = <S as Simd>::F64;
-    let l = V::<S>::LANES;
-    let zero = V::<S>::splat(0.0);
-    let mut acc = [zero; 8];
+unsafe fn dot_in_f64<S: Simd, E: LoadF64<S>>(n: usize, x: *const E, y: *const E) -> f64 {
+    let l = <S::F64 as SimdFloat>::LANES;
+    let mut acc = [<S::F64 as SimdFloat>::splat(0.0); 8];
     let mut i = 0;
     while i + 8 * l <= n {
         for (u, a) in acc.iter_mut().enumerate() {
             let p = i + u * l;
-            *a = V::<S>::load(x.add(p)).mul_add(V::<S>::load(y.add(p)), *a);
+            *a = E::load_f64(x.add(p), l).mul_add(E::load_f64(y.add(p), l), *a);
         }
         i += 8 * l;
     }
+    // The tail: fewer than 8 vectors, the last one partial.
     let mut u = 0;
     while i < n {
         let m = (n - i).min(l);
-        let (xv, yv) = if m == l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
-        acc[u] = xv.mul_add(yv, acc[u]);
+        acc[u] = E::load_f64(x.add(i), m).mul_add(E::load_f64(y.add(i), m), acc[u]);
         u += 1;
-        i += m;
-    }
-    acc_sum(acc)
-}
-
-#[inline(always)]
-unsafe fn dot_f32<S: Simd>(n: usize, x: *const f32, y: *const f32) -> f64 {
-    type V<S> = <S as Simd>::F32;
-    let l = <S::F64 as SimdFloat>::LANES;
-    let zero = <S::F64 as SimdFloat>::splat(0.0);
-    let mut acc = [zero; 8];
-    let mut i = 0;
-    // Converting loads: each f32 pair becomes f64 on the way in.
-    while i + 8 * l <= n {
-        for (u, a) in acc.iter_mut().enumerate() {
-            let p = i + u * l;
-            *a = S::load_widen(x.add(p)).mul_add(S::load_widen(y.add(p)), *a);
-        }
-        i += 8 * l;
-    }
-    // The tail: whole f32 vectors, then a partial one, widened in halves.
-    let mut u = 0;
-    while i < n {
-        let m = (n - i).min(2 * l);
-        let (xv, yv) = if m == 2 * l { (V::<S>::load(x.add(i)), V::<S>::load(y.add(i))) } else { (V::<S>::load_partial(x.add(i), m), V::<S>::load_partial(y.add(i), m)) };
-        let ((xl, xh), (yl, yh)) = (S::widen(xv), S::widen(yv));
-        acc[u] = xl.mul_add(yl, acc[u]);
-        acc[u + 1] = xh.mul_add(yh, acc[u + 1]);
-        u += 2;
         i += m;
     }
     acc_sum(acc)
