@@ -5,7 +5,7 @@
 mod common;
 use common::{exec, random_layout, tiers, Rng};
 use numkern::framework::gemm::{cache_sizes, Blocking};
-use numkern::kernels::{gemm_kernel, Activation, BinaryOp, KernelFloat, UnaryOp};
+use numkern::kernels::{gemm_kernel, Activation, BinaryOp, KernelFloat};
 use numkern::ops::Exec;
 use numkern::{ArrayView, ArrayViewMut, ErrorKind, Real};
 use proptest::prelude::*;
@@ -136,28 +136,62 @@ proptest! {
 }
 
 /// Above the threading threshold, 1, 2, 3 and 8 threads give the same bits
-/// (threads split M and N, never K), row-major and transposed.
+/// (threads split M and N, never K), row-major and transposed: one shape
+/// within a K block (the in-place path) and one past it (packed).
 #[test]
 fn gemm_bitwise_identical_across_threads() {
-    let (m, k, n) = (203, 301, 187);
-    let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 1013) as f32 / 1013.0 - 0.5).collect();
-    let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 997) as f32 / 997.0 - 0.5).collect();
-    for e in tiers() {
-        let mut results = Vec::new();
-        for threads in [1, 2, 3, 8] {
-            let ex = exec(e.0.tier, threads);
-            let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
-            let bt = ArrayView::from_slice_strided(&b, 0, &[k, n], &[1, k as isize]).unwrap();
-            let mut c = vec![0f32; m * n];
-            ex.gemm(1.5, &av, &bt, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
-            let mut ct = vec![0f32; m * n];
-            let mut ctv = ArrayViewMut::from_slice_strided(&mut ct, 0, &[m, n], &[1, m as isize]).unwrap();
-            ex.gemm(1.5, &av, &bt, 0.0, &mut ctv).unwrap();
-            results.push((c, ct));
+    for (m, k, n) in [(203, 301, 187), (131, 1100, 97)] {
+        let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 1013) as f32 / 1013.0 - 0.5).collect();
+        let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 997) as f32 / 997.0 - 0.5).collect();
+        for e in tiers() {
+            let mut results = Vec::new();
+            for threads in [1, 2, 3, 8] {
+                let ex = exec(e.0.tier, threads);
+                let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
+                let bt = ArrayView::from_slice_strided(&b, 0, &[k, n], &[1, k as isize]).unwrap();
+                let mut c = vec![0f32; m * n];
+                ex.gemm(1.5, &av, &bt, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
+                let mut ct = vec![0f32; m * n];
+                let mut ctv = ArrayViewMut::from_slice_strided(&mut ct, 0, &[m, n], &[1, m as isize]).unwrap();
+                ex.gemm(1.5, &av, &bt, 0.0, &mut ctv).unwrap();
+                results.push((c, ct));
+            }
+            for (t, r) in results.iter().enumerate().skip(1) {
+                assert!(r.0.iter().zip(&results[0].0).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?} {m}x{k}x{n}: threads differ (case {t})", e.0.tier);
+                assert!(r.1.iter().zip(&results[0].1).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?} {m}x{k}x{n}: threads differ, column-major C (case {t})", e.0.tier);
+            }
         }
-        for (t, r) in results.iter().enumerate().skip(1) {
-            assert!(r.0.iter().zip(&results[0].0).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?}: threads differ (case {t})", e.0.tier);
-            assert!(r.1.iter().zip(&results[0].1).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?}: threads differ, column-major C (case {t})", e.0.tier);
+    }
+}
+
+/// The in-place path (B's rows contiguous, for a row-major C) and the
+/// packed one (the same B stored column-major) form every sum in the same
+/// order: the same bits, edges and fused epilogue included.
+#[test]
+fn gemm_in_place_and_packed_paths_agree_bitwise() {
+    for (m, k, n) in [(45, 200, 29), (64, 96, 64), (7, 33, 101), (100, 64, 3)] {
+        let a: Vec<f64> = (0..m * k).map(|i| ((i * 7919) % 1013) as f64 / 1013.0 - 0.5).collect();
+        let b: Vec<f64> = (0..k * n).map(|i| ((i * 104_729) % 997) as f64 / 997.0 - 0.5).collect();
+        let b_cols: Vec<f64> = (0..k * n).map(|idx| b[(idx % k) * n + idx / k]).collect();
+        let bias: Vec<f64> = (0..n).map(|j| j as f64 * 0.25 - 1.0).collect();
+        let bias_view = ArrayView::from_slice(&bias, &[n]).unwrap();
+        for e in tiers() {
+            let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
+            let run = |b: ArrayView<f64>, act: Activation| {
+                let mut c = vec![f64::NAN; m * n];
+                let mut cv = ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap();
+                e.linear(&av, &b, Some(&bias_view), act, &mut cv).unwrap();
+                c
+            };
+            for act in [Activation::None, Activation::Silu] {
+                let in_place = run(ArrayView::from_slice(&b, &[k, n]).unwrap(), act);
+                let packed = run(ArrayView::from_slice_strided(&b_cols, 0, &[k, n], &[1, k as isize]).unwrap(), act);
+                assert!(
+                    in_place.iter().zip(&packed).all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "{:?} {m}x{k}x{n} {act:?}: in-place and packed paths differ",
+                    e.0.tier
+                );
+            }
         }
     }
 }

@@ -100,7 +100,8 @@ pub struct MicroTile<T> {
     pub a: *const T,
     pub a_step: isize,
     /// B's panel: element (p, j) at `b + p * b_step + j * b_cs` (packed:
-    /// NR and 1, columns past `n` zero; unpacked: only `n` columns).
+    /// NR and 1, columns past `n` zero; unpacked: B's own memory, or a
+    /// zero-padded copy of a right edge: `columns_read(NR, n)` are read).
     pub b: *const T,
     pub b_step: isize,
     pub b_cs: isize,
@@ -121,16 +122,50 @@ pub type MicroFn<T> = unsafe fn(&MicroTile<T>);
 pub(crate) const MAX_TILE: usize = 32 * 12;
 
 /// `MV` vectors of rows by `NR` columns. `PACKED`: A and B are packed
-/// micro-panels; otherwise they are read in place (the small-problem
-/// path, where packing would cost more than it saves).
+/// micro-panels; otherwise A is read in place (rows contiguous) and B at
+/// its own strides (the small-problem path, where packing would cost more
+/// than it saves).
 ///
 /// # Safety
-/// Packed: `a` holds `k * MV * LANES` and `b` `k * NR` elements. Unpacked:
-/// A's `m x k` and B's `k x n` elements at the tile's strides are valid.
-/// Either way the `m x n` corner of C is valid for reads (unless beta = 0)
-/// and writes.
+/// Packed: `a` holds `k` steps of `a_step` and `b` `k * NR` elements.
+/// Unpacked: A's `m x k` elements and B's `k x c` elements at the tile's
+/// strides are valid, `c = columns_read(NR, n)` (the framework copies a
+/// right edge narrower than that into a zero-padded panel). Either way the `m x n` corner of C is valid for
+/// reads (unless beta = 0) and writes.
 #[inline(always)]
 pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &MicroTile<T>) {
+    // A bottom edge tile runs only the row vectors it has: rows past them
+    // would be zero sums that are never stored (f64 on AVX-512: m = 32 is
+    // a 24-row tile and an 8-row one, a third of the FMAs without this).
+    match t.m.div_ceil(T::V::LANES) {
+        1 if MV > 1 => narrow::<S, T, 1, NR, PACKED>(t),
+        2 if MV > 2 => narrow::<S, T, 2, NR, PACKED>(t),
+        _ => narrow::<S, T, MV, NR, PACKED>(t),
+    }
+}
+
+/// How many columns of B the microkernel reads for a tile `n` wide: `n`
+/// rounded up to a multiple of `COLUMN_STEP`, at most `nr`.
+pub fn columns_read(nr: usize, n: usize) -> usize {
+    n.next_multiple_of(COLUMN_STEP).min(nr)
+}
+
+/// The granularity of a right edge tile's width.
+const COLUMN_STEP: usize = 4;
+
+/// A right edge tile likewise runs only the columns it has, in steps of
+/// `COLUMN_STEP` (an 8-wide edge of a 12-wide kernel: 8 columns, not 12).
+#[inline(always)]
+unsafe fn narrow<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &MicroTile<T>) {
+    match columns_read(NR, t.n) {
+        4 if NR > 4 => tile::<S, T, MV, 4, PACKED>(t),
+        8 if NR > 8 => tile::<S, T, MV, 8, PACKED>(t),
+        _ => tile::<S, T, MV, NR, PACKED>(t),
+    }
+}
+
+#[inline(always)]
+unsafe fn tile<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &MicroTile<T>) {
     let l = T::V::LANES;
     let mr = MV * l;
     // C's tile is touched only after the K loop: start fetching it now
@@ -142,8 +177,10 @@ pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize,
             S::prefetch(col.wrapping_offset((v * l) as isize * t.rs_c));
         }
     }
-    let acc = if PACKED { accumulate_packed::<S, T, MV, NR>(t) } else { accumulate_in_place::<S, T, MV, NR>(t) };
-    if t.rs_c == 1 {
+    let acc = accumulate::<S, T, MV, NR, PACKED>(t);
+    if t.rs_c == 1 && t.m == mr && t.n == NR && t.epilogue.is_none() {
+        write_back_full::<S, T, MV, NR>(&acc, t);
+    } else if t.rs_c == 1 {
         write_back::<S, T, MV, NR>(&acc, t, t.c, t.cs_c);
     } else {
         // General stride: through a column-major buffer, so the same
@@ -167,53 +204,27 @@ pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize,
     }
 }
 
-/// The K loop over packed panels: no edges, fixed steps.
+/// The K loop: `MV` row vectors of A times `NR` broadcast elements of B per
+/// step, all `NR` columns every time (a fixed loop the compiler unrolls
+/// into registers). Packed A rows past `m` are zero; in place, the last
+/// vector is a partial load that zero-fills, so both forms give every sum
+/// in the same order and bits.
 #[inline(always)]
-unsafe fn accumulate_packed<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) -> [[T::V; MV]; NR] {
+unsafe fn accumulate<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, const PACKED: bool>(t: &MicroTile<T>) -> [[T::V; MV]; NR] {
     let l = T::V::LANES;
     let zero = T::V::splat(T::from_f64(0.0));
     let mut acc = [[zero; MV]; NR];
     let (mut a, mut b) = (t.a, t.b);
+    let b_cs = if PACKED { 1 } else { t.b_cs };
+    let last_rows = t.m - (MV - 1) * l;
+    let partial = !PACKED && last_rows < l;
     for _ in 0..t.k {
         let mut av = [zero; MV];
         for (v, slot) in av.iter_mut().enumerate() {
-            *slot = T::V::load(a.add(v * l));
+            *slot = if partial && v + 1 == MV { T::V::load_partial(a.add(v * l), last_rows) } else { T::V::load(a.add(v * l)) };
         }
         for (j, col) in acc.iter_mut().enumerate() {
-            let bj = T::V::splat(*b.add(j));
-            for (v, sum) in col.iter_mut().enumerate() {
-                *sum = av[v].mul_add(bj, *sum);
-            }
-        }
-        a = a.add(MV * l);
-        b = b.add(NR);
-    }
-    acc
-}
-
-/// The K loop reading A and B where they are: A's rows contiguous (a
-/// partial load for a bottom edge), B at any strides (only `n` columns).
-/// Lanes past the edges stay zero, as with packed panels, so the sums are
-/// formed in the same order and bits as the packed loop's.
-#[inline(always)]
-unsafe fn accumulate_in_place<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(t: &MicroTile<T>) -> [[T::V; MV]; NR] {
-    let l = T::V::LANES;
-    let zero = T::V::splat(T::from_f64(0.0));
-    let mut acc = [[zero; MV]; NR];
-    let (mut a, mut b) = (t.a, t.b);
-    let full_rows = t.m == MV * l;
-    for _ in 0..t.k {
-        let mut av = [zero; MV];
-        for (v, slot) in av.iter_mut().enumerate() {
-            let r0 = v * l;
-            if full_rows || r0 + l <= t.m {
-                *slot = T::V::load(a.add(r0));
-            } else if r0 < t.m {
-                *slot = T::V::load_partial(a.add(r0), t.m - r0);
-            }
-        }
-        for (j, col) in acc.iter_mut().enumerate().take(t.n) {
-            let bj = T::V::splat(*b.offset(j as isize * t.b_cs));
+            let bj = T::V::splat(*b.offset(j as isize * b_cs));
             for (v, sum) in col.iter_mut().enumerate() {
                 *sum = av[v].mul_add(bj, *sum);
             }
@@ -222,6 +233,28 @@ unsafe fn accumulate_in_place<S: Simd, T: KernelReal<S>, const MV: usize, const 
         b = b.offset(t.b_step);
     }
     acc
+}
+
+/// The common tile: full, columns of C contiguous, no epilogue. Fixed
+/// loops with the alpha and beta cases hoisted, so the sums go from
+/// registers to C without the edge and epilogue bookkeeping of
+/// `write_back` (which cost ~300 cycles a tile, a third of a k = 32 tile).
+/// The arithmetic is `write_back`'s, so the bits are the same.
+#[inline(always)]
+unsafe fn write_back_full<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(acc: &[[T::V; MV]; NR], t: &MicroTile<T>) {
+    let l = T::V::LANES;
+    let (alpha, beta) = (T::V::splat(t.alpha), T::V::splat(t.beta));
+    let scale = t.alpha != T::from_f64(1.0);
+    let read_c = t.beta != T::from_f64(0.0);
+    for (j, col) in acc.iter().enumerate() {
+        let cj = t.c.offset(j as isize * t.cs_c);
+        for (v, &sum) in col.iter().enumerate() {
+            let p = cj.add(v * l);
+            let r = if scale { sum.mul(alpha) } else { sum };
+            let r = if read_c { T::V::load(p).mul_add(beta, r) } else { r };
+            r.store(p);
+        }
+    }
 }
 
 /// `c` column j at `c + j * ldc`, rows contiguous.
