@@ -136,11 +136,11 @@ proptest! {
 }
 
 /// Above the threading threshold, 1, 2, 3 and 8 threads give the same bits
-/// (threads split M and N, never K), row-major and transposed: one shape
-/// within a K block (the in-place path) and one past it (packed).
+/// (threads split M and N, never K), on the in-place and packed paths,
+/// within one K block and past it.
 #[test]
 fn gemm_bitwise_identical_across_threads() {
-    for (m, k, n) in [(203, 301, 187), (131, 1100, 97)] {
+    for (m, k, n) in [(203, 301, 187), (131, 1100, 97), (96, 3000, 80)] {
         let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 1013) as f32 / 1013.0 - 0.5).collect();
         let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 997) as f32 / 997.0 - 0.5).collect();
         for e in tiers() {
@@ -148,17 +148,24 @@ fn gemm_bitwise_identical_across_threads() {
             for threads in [1, 2, 3, 8] {
                 let ex = exec(e.0.tier, threads);
                 let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
-                let bt = ArrayView::from_slice_strided(&b, 0, &[k, n], &[1, k as isize]).unwrap();
-                let mut c = vec![0f32; m * n];
-                ex.gemm(1.5, &av, &bt, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
-                let mut ct = vec![0f32; m * n];
-                let mut ctv = ArrayViewMut::from_slice_strided(&mut ct, 0, &[m, n], &[1, m as isize]).unwrap();
-                ex.gemm(1.5, &av, &bt, 0.0, &mut ctv).unwrap();
-                results.push((c, ct));
+                // Row-major B with a row-major C reads B in place; the
+                // other three pairs pack.
+                let mut run = Vec::new();
+                for b_strides in [[n as isize, 1], [1, k as isize]] {
+                    let bv = ArrayView::from_slice_strided(&b, 0, &[k, n], &b_strides).unwrap();
+                    let mut c = vec![0f32; m * n];
+                    ex.gemm(1.5, &av, &bv, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
+                    let mut ct = vec![0f32; m * n];
+                    let mut ctv = ArrayViewMut::from_slice_strided(&mut ct, 0, &[m, n], &[1, m as isize]).unwrap();
+                    ex.gemm(1.5, &av, &bv, 0.0, &mut ctv).unwrap();
+                    run.extend([c, ct]);
+                }
+                results.push(run);
             }
             for (t, r) in results.iter().enumerate().skip(1) {
-                assert!(r.0.iter().zip(&results[0].0).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?} {m}x{k}x{n}: threads differ (case {t})", e.0.tier);
-                assert!(r.1.iter().zip(&results[0].1).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?} {m}x{k}x{n}: threads differ, column-major C (case {t})", e.0.tier);
+                for (layout, (got, want)) in r.iter().zip(&results[0]).enumerate() {
+                    assert!(got.iter().zip(want).all(|(x, y)| x.to_bits() == y.to_bits()), "{:?} {m}x{k}x{n}: threads differ (case {t}, layout {layout})", e.0.tier);
+                }
             }
         }
     }
@@ -166,10 +173,10 @@ fn gemm_bitwise_identical_across_threads() {
 
 /// The in-place path (B's rows contiguous, for a row-major C) and the
 /// packed one (the same B stored column-major) form every sum in the same
-/// order: the same bits, edges and fused epilogue included.
+/// order: the same bits, edges, K blocks and fused epilogue included.
 #[test]
 fn gemm_in_place_and_packed_paths_agree_bitwise() {
-    for (m, k, n) in [(45, 200, 29), (64, 96, 64), (7, 33, 101), (100, 64, 3)] {
+    for (m, k, n) in [(45, 200, 29), (64, 96, 64), (7, 33, 101), (100, 64, 3), (45, 1500, 29)] {
         let a: Vec<f64> = (0..m * k).map(|i| ((i * 7919) % 1013) as f64 / 1013.0 - 0.5).collect();
         let b: Vec<f64> = (0..k * n).map(|i| ((i * 104_729) % 997) as f64 / 997.0 - 0.5).collect();
         let b_cols: Vec<f64> = (0..k * n).map(|idx| b[(idx % k) * n + idx / k]).collect();

@@ -111,11 +111,11 @@ impl<T> GemmEpilogue<T> {
 /// the threshold is where a second core pays: on this machine n = 64 went
 /// from 104 to 149 GFLOP/s (f32) on 2 threads, n = 48 from 100 to 91.
 pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
-/// Below this many multiply-adds (and within one K block), a product whose
-/// A has contiguous rows skips packing and reads A and B in place: with the
-/// hardware prefetchers streaming A's rows, that beat packing up to n = 384
-/// here (f32 n = 256: 110-114 GFLOP/s in place, 101-104 packed; n = 128:
-/// 111 against 95); at n = 512 the two are level.
+/// Below this many multiply-adds, a product whose A has contiguous rows
+/// skips packing and reads A and B in place: with the hardware prefetchers streaming A's rows, that beat
+/// packing up to n = 384 here (f32 n = 256: 110-114 GFLOP/s in place,
+/// 101-104 packed; n = 128: 111 against 95; the 32x784x128 layer: 116
+/// against 85), and at n = 512 the two are level.
 pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 26;
 /// Panels of B per packing work unit.
 const B_PACK_PANELS: usize = 8;
@@ -221,12 +221,18 @@ pub unsafe fn gemm<T: KernelFloat>(
     };
     let work = m.saturating_mul(n).saturating_mul(k.max(1));
     let threads = if work < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
+    let k_blocks = k.div_ceil(blk.kc).max(1);
+    // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
+    // pass over C, so none should be short.
+    let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
     let shared = Shared((a, b, c));
-    if a.rs == 1 && k <= blk.kc && work < GEMM_IN_PLACE_THRESHOLD {
-        // Read A and B where they are (same sums, same bits). The
-        // microkernel may read a few columns of B past a right edge, so
-        // such an edge is copied into a zero-padded panel first. Work
-        // units: column tiles, and row groups when those are too few.
+    if a.rs == 1 && work < GEMM_IN_PLACE_THRESHOLD {
+        // Read A and B where they are. Each tile runs the K blocks of the
+        // packed path in turn (its C tile stays in L1 between them), so
+        // the sums, and the bits, are the packed path's. The microkernel
+        // may read a few columns of B past a right edge, so such an edge
+        // is copied into a zero-padded panel first. Work units: column
+        // tiles, and row groups when those are too few.
         let (m_tiles, n_tiles) = (m.div_ceil(mr), n.div_ceil(nr));
         let row_groups = if threads > 1 { (4 * threads).div_ceil(n_tiles).min(m_tiles) } else { 1 };
         let tiles_per_group = m_tiles.div_ceil(row_groups);
@@ -237,23 +243,26 @@ pub unsafe fn gemm<T: KernelFloat>(
             let rows = (g * tiles_per_group * mr..((g + 1) * tiles_per_group * mr).min(m)).step_by(mr);
             let run_tiles = |b: *const T, b_step: isize, b_cs: isize| {
                 for i0 in rows.clone() {
-                    let tile = MicroTile {
-                        k,
-                        a: a.at(i0, 0),
-                        a_step: a.cs,
-                        b,
-                        b_step,
-                        b_cs,
-                        c: c.at(i0, j0),
-                        rs_c: c.rs,
-                        cs_c: c.cs,
-                        m: mr.min(m - i0),
-                        n: nr.min(n - j0),
-                        alpha,
-                        beta,
-                        epilogue: tile_epilogue(i0, j0, true),
-                    };
-                    (kernel.micro_in_place)(&tile);
+                    for kb in 0..k_blocks {
+                        let pc = kb * kc;
+                        let tile = MicroTile {
+                            k: kc.min(k - pc.min(k)),
+                            a: a.at(i0, pc),
+                            a_step: a.cs,
+                            b: b.wrapping_offset(pc as isize * b_step),
+                            b_step,
+                            b_cs,
+                            c: c.at(i0, j0),
+                            rs_c: c.rs,
+                            cs_c: c.cs,
+                            m: mr.min(m - i0),
+                            n: nr.min(n - j0),
+                            alpha,
+                            beta: if kb == 0 { beta } else { T::from_f64(1.0) },
+                            epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
+                        };
+                        (kernel.micro_in_place)(&tile);
+                    }
                 }
             };
             if columns_read(nr, n - j0) <= n - j0 {
@@ -268,10 +277,6 @@ pub unsafe fn gemm<T: KernelFloat>(
         run_chunks(n_tiles * row_groups, 1, threads, |range| range.for_each(run_unit));
         return;
     }
-    let k_blocks = k.div_ceil(blk.kc).max(1);
-    // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
-    // pass over C, so none should be short.
-    let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
 
     for jc in (0..n).step_by(blk.nc) {
         let ncb = blk.nc.min(n - jc);
