@@ -60,16 +60,16 @@ pub struct Blocking {
 }
 
 impl Blocking {
-    /// A KC x NR panel of B about fills L1 for f32 (every A panel of the
-    /// block streams past it), half of it for f64, and an MC x KC block of
-    /// A takes a quarter of L2; a KC x NC block of B a quarter of L3 (shared
-    /// between cores). Long K blocks pay: each microkernel call writes its
-    /// tile back once per K block (measured here, f32 n = 2048: KC 256 /
-    /// 336 / 512 / 768 gave 90 / 96 / 101 / 102 GFLOP/s; f64 n = 2048: KC
-    /// 512 / 256 gave 41 / 46).
+    /// A KC x NR panel of B about fills L1 (every A panel of the block
+    /// streams past it), an MC x KC block of A takes a quarter of L2, a
+    /// KC x NC block of B a quarter of L3 (shared between cores). Long K
+    /// blocks pay: each microkernel call writes its tile back once per K
+    /// block (measured here, f32 n = 2048: KC 256 / 336 / 512 / 768 gave
+    /// 90 / 96 / 101 / 102 GFLOP/s; f64 n = 1024 with the cheap full-tile
+    /// write-back: KC 256 / 384 / 512 / 1024 gave 51 / 52 / 53 / 52).
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
-        let kc = round_down(caches.l1d / (nr * elem) / (elem / 4), 8).clamp(64, 1024);
+        let kc = round_down(caches.l1d / (nr * elem), 8).clamp(64, 1024);
         let mc = round_down(caches.l2 / 4 / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
