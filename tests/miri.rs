@@ -1,7 +1,8 @@
 //! The framework's unsafe code under Miri (run by tests/run_all.sh as
 //! `cargo +nightly miri test --test miri`): descriptor <-> slice conversion,
 //! strided iteration with negative/zero strides, overlap copies, the tiled
-//! transpose, and the portable microkernels' partial loads and stores.
+//! transpose, the portable microkernels' partial loads and stores, and the
+//! thread team.
 //! Small sizes: Miri is ~1000x slower than native code.
 
 mod common;
@@ -82,4 +83,32 @@ fn reshape_squeeze_expand_views() {
     assert_eq!(e.shape(), &[6, 1, 4]);
     let s = e.map_raw(|r| views::squeeze(r, None)).unwrap();
     assert_eq!(s.to_vec(), a);
+}
+
+/// The thread team (`run_chunks` on 2 and 3 threads): the caller and the
+/// pool's helpers claim chunks of one borrowed closure; every chunk runs
+/// once, and the call returns only after all of them (Miri checks the
+/// lifetime-erased closure and the hand-over for races).
+#[test]
+fn thread_team_runs_every_chunk_once() {
+    use numkern::framework::threads::run_chunks;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for threads in [2, 3] {
+        let hits: Vec<AtomicUsize> = (0..37).map(|_| AtomicUsize::new(0)).collect();
+        let mut out = vec![0usize; 37];
+        struct Out(*mut usize);
+        // SAFETY: the chunks write disjoint elements.
+        unsafe impl Sync for Out {}
+        let out_ptr = Out(out.as_mut_ptr());
+        let out_ptr = &out_ptr;
+        run_chunks(37, 4, threads, |range| {
+            for i in range {
+                hits[i].fetch_add(1, Ordering::Relaxed);
+                // SAFETY: chunks are disjoint, so each i is written once.
+                unsafe { *out_ptr.0.add(i) = i * i };
+            }
+        });
+        assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1));
+        assert!(out.iter().enumerate().all(|(i, &v)| v == i * i));
+    }
 }

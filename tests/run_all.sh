@@ -30,7 +30,11 @@ echo "== host tests (all tiers of this CPU)"
 cargo test --release
 
 echo "== Miri: framework unsafe code, portable tier"
-MIRIFLAGS="-Zmiri-disable-isolation" PROPTEST_CASES=4 cargo +nightly miri test --test miri
+MIRIFLAGS="-Zmiri-disable-isolation" PROPTEST_CASES=4 cargo +nightly miri test --test miri -- --skip thread_team
+# The thread team runs on rayon, whose deque (crossbeam-epoch) is not
+# compatible with Stacked Borrows but is with Tree Borrows, which crossbeam
+# itself checks under (crossbeam-rs/crossbeam#996, rayon-rs/rayon#1185).
+MIRIFLAGS="-Zmiri-disable-isolation -Zmiri-tree-borrows" cargo +nightly miri test --test miri thread_team
 
 echo "== aarch64 (NEON tier) under qemu-user"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc

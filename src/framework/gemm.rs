@@ -226,6 +226,27 @@ pub unsafe fn gemm<T: KernelFloat>(
     // pass over C, so none should be short.
     let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
     let shared = Shared((a, b, c));
+    // C's side of the tile at (i0, j0) in K block kb: beta on the first
+    // block only (later ones add to it), the fused epilogue on the last.
+    let c_tile = |i0: usize, j0: usize, kb: usize| {
+        let c = shared.get().2;
+        MicroTile {
+            k: 0,
+            a: core::ptr::null(),
+            a_step: 0,
+            b: core::ptr::null(),
+            b_step: 0,
+            b_cs: 0,
+            c: c.at(i0, j0),
+            rs_c: c.rs,
+            cs_c: c.cs,
+            m: mr.min(m - i0),
+            n: nr.min(n - j0),
+            alpha,
+            beta: if kb == 0 { beta } else { T::from_f64(1.0) },
+            epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
+        }
+    };
     if a.rs == 1 && work < GEMM_IN_PLACE_THRESHOLD {
         // Read A and B where they are. Each tile runs the K blocks of the
         // packed path in turn (its C tile stays in L1 between them), so
@@ -238,7 +259,7 @@ pub unsafe fn gemm<T: KernelFloat>(
         let tiles_per_group = m_tiles.div_ceil(row_groups);
         let row_groups = m_tiles.div_ceil(tiles_per_group);
         let run_unit = |unit: usize| {
-            let (a, b, c) = shared.get();
+            let (a, b, _) = shared.get();
             let (j0, g) = ((unit / row_groups) * nr, unit % row_groups);
             let rows = (g * tiles_per_group * mr..((g + 1) * tiles_per_group * mr).min(m)).step_by(mr);
             let run_tiles = |b: *const T, b_step: isize, b_cs: isize| {
@@ -252,14 +273,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                             b: b.wrapping_offset(pc as isize * b_step),
                             b_step,
                             b_cs,
-                            c: c.at(i0, j0),
-                            rs_c: c.rs,
-                            cs_c: c.cs,
-                            m: mr.min(m - i0),
-                            n: nr.min(n - j0),
-                            alpha,
-                            beta: if kb == 0 { beta } else { T::from_f64(1.0) },
-                            epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
+                            ..c_tile(i0, j0, kb)
                         };
                         (kernel.micro_in_place)(&tile);
                     }
@@ -284,8 +298,6 @@ pub unsafe fn gemm<T: KernelFloat>(
         for kb in 0..k_blocks {
             let pc = kb * kc;
             let kcb = kc.min(k - pc.min(k));
-            let beta_here = if kb == 0 { beta } else { T::from_f64(1.0) };
-            let last = kb + 1 == k_blocks;
             with_buffer::<T, _>(&PACK_B, n_panels * nr * kcb.max(1), |bp| {
                 let bp = Shared(bp);
                 // B's panels are packed by all the threads, in fixed groups.
@@ -304,7 +316,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                 let panels_per_group = n_panels.div_ceil(n_groups);
                 let n_groups = n_panels.div_ceil(panels_per_group);
                 let run_unit = |unit: usize| {
-                    let (a, _, c) = shared.get();
+                    let (a, _, _) = shared.get();
                     let bp = bp.get() as *const T;
                     let (ib, g) = (unit / n_groups, unit % n_groups);
                     let ic = ib * blk.mc;
@@ -327,14 +339,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                                     b: bp.add(jp * nr * kcb),
                                     b_step: nr as isize,
                                     b_cs: 1,
-                                    c: c.at(i0, j0),
-                                    rs_c: c.rs,
-                                    cs_c: c.cs,
-                                    m: mr.min(m - i0),
-                                    n: nr.min(n - j0),
-                                    alpha,
-                                    beta: beta_here,
-                                    epilogue: tile_epilogue(i0, j0, last),
+                                    ..c_tile(i0, j0, kb)
                                 };
                                 (kernel.micro)(&tile);
                             }
