@@ -146,6 +146,7 @@ pub unsafe fn micro<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize,
 
 /// How many columns of B the microkernel reads for a tile `n` wide: `n`
 /// rounded up to a multiple of `COLUMN_STEP`, at most `nr`.
+#[inline]
 pub fn columns_read(nr: usize, n: usize) -> usize {
     n.next_multiple_of(COLUMN_STEP).min(nr)
 }
