@@ -399,8 +399,8 @@ int32_t numkern_gemm(double alpha, const numkern_array *a, const numkern_array *
 
 // out = act(x @ w + bias), the linear layer, with the bias add and the activation done as each tile of the product is written (no extra pass over `out`).
 //
-// x (m x k), w (k x n), out (m x n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as gemm, then add, then the activation's own entry point (same accuracy).
-// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (as numkern_gemm, or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+// x (..., k) with any leading dimensions (m x k, a (batch, tokens, k) array, or a 1-D (k,)), w (k x n), out (..., n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as numkern_matmul, then add, then the activation's own entry point (same accuracy). Leading dimensions fold into one GEMM when x and out step through them as one stride.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (x 0-d, w not 2-D, inner dimensions differ, out not of shape (..., n), or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 int32_t numkern_linear(const numkern_array *x, const numkern_array *w, const numkern_array *bias, int32_t act, const numkern_array *out);
 
 // out = a @ b with NumPy's matmul semantics: a 1-D `a` is a row and a 1-D `b` a column (that dimension is dropped from the result), the leading (batch) dimensions broadcast, any strides.

@@ -203,6 +203,55 @@ fn gemm_in_place_and_packed_paths_agree_bitwise() {
     }
 }
 
+/// linear on x with leading dimensions, (2, 3, k) and (3, k)-shaped views
+/// of every layout (folded into one GEMM or run batch by batch), 1-D x and
+/// a single row: the same bits as matmul, then add, then the activation.
+fn check_linear_nd<T: KernelFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed | 1);
+    let (k, n) = (1 + (rng.next_u64() % 40) as usize, 1 + (rng.next_u64() % 30) as usize);
+    let lead: Vec<usize> = [vec![], vec![3], vec![2, 3], vec![2, 1], vec![4, 2, 5]][(rng.next_u64() % 5) as usize].clone();
+    let act = Activation::ALL[(rng.next_u64() % Activation::ALL.len() as u64) as usize];
+    let x_shape: Vec<usize> = lead.iter().copied().chain([k]).collect();
+    let out_shape: Vec<usize> = lead.iter().copied().chain([n]).collect();
+    let fill = |rng: &mut Rng, shape: &[usize]| {
+        let (len, offset, strides) = random_layout(rng, shape);
+        let data: Vec<T> = (0..len).map(|_| T::from_f64(rng.unit() * 2.0 - 1.0)).collect();
+        (data, offset, strides)
+    };
+    let x = fill(&mut rng, &x_shape);
+    let w = fill(&mut rng, &[k, n]);
+    let bias: Vec<T> = (0..n).map(|_| T::from_f64(rng.unit() - 0.5)).collect();
+    let xv = ArrayView::from_slice_strided(&x.0, x.1, &x_shape, &x.2).unwrap();
+    let wv = ArrayView::from_slice_strided(&w.0, w.1, &[k, n], &w.2).unwrap();
+    let bv = ArrayView::from_slice(&bias, &[n]).unwrap();
+    let size: usize = out_shape.iter().product();
+    let (olen, ooff, ostr) = random_layout(&mut rng, &out_shape);
+    let mut fused = vec![T::from_f64(f64::NAN); olen];
+    exec.linear(&xv, &wv, Some(&bv), act, &mut ArrayViewMut::from_slice_strided(&mut fused, ooff, &out_shape, &ostr).unwrap()).unwrap();
+    let mut plain = vec![T::from_f64(f64::NAN); size];
+    let mut pv = ArrayViewMut::from_slice(&mut plain, &out_shape).unwrap();
+    exec.matmul(&xv, &wv, &mut pv).unwrap();
+    exec.binary_inplace(BinaryOp::Add, &mut pv, &bv).unwrap();
+    if let Some(op) = act.unary_op() {
+        exec.unary_inplace(op, Default::default(), &mut pv).unwrap();
+    }
+    let fv = ArrayView::from_slice_strided(&fused, ooff, &out_shape, &ostr).unwrap();
+    let mut copy = vec![T::from_f64(0.0); size];
+    exec.copy(&fv, &mut ArrayViewMut::from_slice(&mut copy, &out_shape).unwrap()).unwrap();
+    for (i, (f, p)) in copy.iter().zip(&plain).enumerate() {
+        prop_assert!(f.to_f64().to_bits() == p.to_f64().to_bits(), "{:?} {act:?} x {x_shape:?} w ({k},{n}) at {i}: fused {} vs {}", exec.0.tier, f.to_f64(), p.to_f64());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128), ..ProptestConfig::default() })]
+    #[test]
+    fn linear_on_nd_x_matches_matmul_then_passes(seed in any::<u64>()) {
+        for e in tiers() { check_linear_nd::<f32>(seed, e)?; check_linear_nd::<f64>(seed, e)?; }
+    }
+}
+
 /// Every failure class: a clear status and message, and C untouched.
 #[test]
 fn gemm_errors_leave_output_untouched() {
@@ -233,6 +282,15 @@ fn gemm_errors_leave_output_untouched() {
     let bias = vec![0f32; 2];
     let bv = ArrayView::from_slice(&bias, &[2]).unwrap();
     expect(ex.linear(&a34, &b43, Some(&bv), Activation::Relu, &mut ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap()), ErrorKind::ShapeMismatch, "bias");
+    // linear with x of any rank: w must be 2-D, x at least 1-D, and the
+    // shapes named when they disagree.
+    let x234 = ArrayView::from_slice(&a[..12], &[1, 3, 4]).unwrap();
+    let w3d = ArrayView::from_slice(&b, &[1, 4, 3]).unwrap();
+    expect(ex.linear(&x234, &w3d, None, Activation::None, &mut ArrayViewMut::from_slice(&mut c, &[1, 3, 3]).unwrap()), ErrorKind::ShapeMismatch, "2-D");
+    expect(ex.linear(&x234, &b34, None, Activation::None, &mut ArrayViewMut::from_slice(&mut c, &[1, 3, 3]).unwrap()), ErrorKind::ShapeMismatch, "(1,3,4) and (3,4)");
+    expect(ex.linear(&x234, &b43, None, Activation::None, &mut ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap()), ErrorKind::ShapeMismatch, "(1,3,3)");
+    let x0 = ArrayView::from_slice(&a[..1], &[]).unwrap();
+    expect(ex.linear(&x0, &b43, None, Activation::None, &mut ArrayViewMut::from_slice(&mut c[..3], &[3]).unwrap()), ErrorKind::ShapeMismatch, "0-d");
     assert!(c.iter().all(|&x| x == 7.0), "output written on error");
     // Mixed dtypes (through the raw API: the safe one cannot express it).
     let b64 = vec![1f64; 12];

@@ -36,8 +36,8 @@ pub unsafe extern "C" fn numkern_gemm(alpha: f64, a: *const numkern_array, b: *c
 
 /// out = act(x @ w + bias), the linear layer, with the bias add and the activation done as each tile of the product is written (no extra pass over `out`).
 ///
-/// x (m x k), w (k x n), out (m x n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as gemm, then add, then the activation's own entry point (same accuracy).
-/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (as numkern_gemm, or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+/// x (..., k) with any leading dimensions (m x k, a (batch, tokens, k) array, or a 1-D (k,)), w (k x n), out (..., n), bias (n,) or NULL; all f32 or all f64, any strides. `act` is a NUMKERN_ACT_* code. The result has the same bits as numkern_matmul, then add, then the activation's own entry point (same accuracy). Leading dimensions fold into one GEMM when x and out step through them as one stride.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (x 0-d, w not 2-D, inner dimensions differ, out not of shape (..., n), or bias not of shape (n,)), _DTYPE, _INVALID_ARGUMENT (unknown `act`, or `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_linear(
     x: *const numkern_array,
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn numkern_linear(
         let Some(act) = Activation::from_code(act) else {
             return fail(ErrorKind::InvalidArgument, format!("unknown activation code {act} (expected a NUMKERN_ACT_* value)"));
         };
-        ops::gemm_raw(Exec::current(), 1.0, &x, &w, 0.0, &out, bias.as_ref(), act)
+        ops::linear_raw(Exec::current(), &x, &w, bias.as_ref(), act, &out)
     })
 }
 

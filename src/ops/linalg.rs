@@ -371,6 +371,37 @@ pub unsafe fn gemm_raw(
     run_product(exec, dtype, alpha, a, b, beta, c, bias, act)
 }
 
+/// `out = act(x @ w + bias)`, the linear layer: x of shape (..., k) (any
+/// leading dimensions, or 1-D), w (k, n), bias (n,) or absent, out
+/// (..., n). Leading dimensions of x fold into one GEMM when x and out
+/// step through them as one stride; bias and activation are fused.
+///
+/// # Safety
+/// The arrays must describe valid memory.
+pub unsafe fn linear_raw(exec: Exec, x: &RawArray, w: &RawArray, bias: Option<&RawArray>, act: Activation, out: &RawArray) -> Result<()> {
+    let mut ops = vec![(x, "x"), (w, "w"), (out, "out")];
+    ops.extend(bias.map(|b| (b, "bias")));
+    let dtype = common_float(&ops, "linear")?;
+    require_2d(w, "w", "linear")?;
+    if x.ndim == 0 {
+        return fail(ErrorKind::ShapeMismatch, "linear: x must have at least 1 dimension, got a 0-d array".to_string());
+    }
+    let (k, n) = (w.shape[0], w.shape[1]);
+    let k_x = x.shape[x.ndim - 1];
+    if k_x != k {
+        return core_mismatch("linear", x.shape(), w.shape(), k_x, k);
+    }
+    let mut shape = x.shape()[..x.ndim - 1].to_vec();
+    shape.push(n);
+    require_out_shape("linear", out, &shape, x, w)?;
+    if let Some(bias) = bias {
+        if bias.shape() != [n] {
+            return fail(ErrorKind::ShapeMismatch, format!("linear: bias must have shape ({n},), got {}", shape_str(bias.shape())));
+        }
+    }
+    run_product(exec, dtype, 1.0, x, w, 0.0, out, bias, act)
+}
+
 /// `out = a @ b` with NumPy's `matmul` semantics (see [`matmul_shape`]).
 ///
 /// # Safety
@@ -488,8 +519,10 @@ impl Exec {
         // SAFETY: views borrow valid slices; `c` is exclusively borrowed.
         unsafe { gemm_raw(*self, alpha.to_f64(), a.raw(), b.raw(), beta.to_f64(), c.raw(), None, Activation::None) }
     }
-    /// `out = act(x w + bias)`: the linear layer, with the bias and the
-    /// activation applied as each tile of the product is written.
+    /// `out = act(x @ w + bias)`: the linear layer, with the bias and the
+    /// activation applied as each tile of the product is written. x is
+    /// (..., k) with any leading dimensions (a (batch, tokens, k) array
+    /// runs as one GEMM when its rows step evenly), w (k, n), out (..., n).
     pub fn linear<T: KernelFloat>(
         &self,
         x: &ArrayView<T>,
@@ -499,7 +532,7 @@ impl Exec {
         out: &mut ArrayViewMut<T>,
     ) -> Result<()> {
         // SAFETY: as `gemm`.
-        unsafe { gemm_raw(*self, 1.0, x.raw(), w.raw(), 0.0, out.raw(), bias.map(|b| b.raw()), act) }
+        unsafe { linear_raw(*self, x.raw(), w.raw(), bias.map(|b| b.raw()), act, out.raw()) }
     }
     /// `out = a @ b` with NumPy's `matmul` semantics on views of any
     /// strides; `out` must have the shape [`matmul_shape`] gives.
