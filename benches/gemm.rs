@@ -1,7 +1,7 @@
 //! Product benchmarks per tier and thread count: square f32/f64 GEMM,
-//! row-major (GFLOP/s = 2 n^3 / time), then dot, GEMV, axpy and a batched
-//! matmul. `cargo bench --bench gemm -- <filter>`, e.g. `-- 'f32/1024'` or
-//! `-- dot/`. The side-by-side OpenBLAS figures are `--bench vs_openblas`.
+//! row-major (GFLOP/s = 2 n^3 / time), then dot, GEMV, axpy, a batched
+//! matmul and a batched linear layer (bias + gelu fused).
+//! `cargo bench --bench gemm -- <filter>`, e.g. `-- 'f32/1024'` or `-- dot/`. The side-by-side OpenBLAS figures are `--bench vs_openblas`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use numkern::kernels::KernelFloat;
@@ -63,6 +63,14 @@ fn bench_vector_products<T: KernelFloat + Default>(c: &mut Criterion, dt: &str) 
         let (xb, w) = (ArrayView::from_slice(&data[..32 * 64 * 64], &[32, 64, 64]).unwrap(), ArrayView::from_slice(&data[..64 * 64], &[64, 64]).unwrap());
         g.bench_function("matmul/32x64x64@64x64", |b| {
             b.iter(|| ex.matmul(black_box(&xb), black_box(&w), &mut ArrayViewMut::from_slice(&mut out[..32 * 64 * 64], &[32, 64, 64]).unwrap()).unwrap())
+        });
+        // The transformer-style layer: (batch, tokens, k) @ w + bias, gelu.
+        let bias = ArrayView::from_slice(&data[..64], &[64]).unwrap();
+        g.bench_function("linear_gelu/32x64x64@64x64", |b| {
+            b.iter(|| {
+                ex.linear(black_box(&xb), black_box(&w), Some(&bias), numkern::kernels::Activation::Gelu, &mut ArrayViewMut::from_slice(&mut out[..32 * 64 * 64], &[32, 64, 64]).unwrap())
+                    .unwrap()
+            })
         });
         g.finish();
     }
