@@ -277,7 +277,7 @@ fn gemm_errors_leave_output_untouched() {
     // An output that would write one element twice.
     // (The safe views refuse it when built; a C caller's descriptor can say it.)
     let twice = numkern::RawArray::new(c.as_mut_ptr() as *mut u8, numkern::DType::F32, &[3, 3], &[0, 1], "out").unwrap();
-    expect(unsafe { numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b43.raw(), 0.0, &twice, None, Activation::None) }, ErrorKind::InvalidArgument, "twice");
+    expect(unsafe { numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b43.raw(), 0.0, &twice) }, ErrorKind::InvalidArgument, "twice");
     // Bias of the wrong length.
     let bias = vec![0f32; 2];
     let bv = ArrayView::from_slice(&bias, &[2]).unwrap();
@@ -296,7 +296,7 @@ fn gemm_errors_leave_output_untouched() {
     let b64 = vec![1f64; 12];
     let b64v = ArrayView::from_slice(&b64, &[4, 3]).unwrap();
     let r = unsafe {
-        numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b64v.raw(), 0.0, ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap().raw(), None, Activation::None)
+        numkern::ops::gemm_raw(ex, 1.0, a34.raw(), b64v.raw(), 0.0, ArrayViewMut::from_slice(&mut c, &[3, 3]).unwrap().raw())
     };
     expect(r, ErrorKind::Dtype, "float64");
     assert!(c.iter().all(|&x| x == 7.0), "output written on error");
@@ -318,6 +318,6 @@ fn gemm_output_overlapping_input_reads_a_copy() {
     let ex = Exec::current();
     let raw = *ArrayViewMut::from_slice(&mut a, &[n, n]).unwrap().raw();
     let bv = ArrayView::from_slice(&b, &[n, n]).unwrap();
-    unsafe { numkern::ops::gemm_raw(ex, 1.0, &raw, bv.raw(), 0.0, &raw, None, Activation::None) }.unwrap();
+    unsafe { numkern::ops::gemm_raw(ex, 1.0, &raw, bv.raw(), 0.0, &raw) }.unwrap();
     assert_eq!(a, expected);
 }

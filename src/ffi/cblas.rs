@@ -117,7 +117,7 @@ macro_rules! cblas_routines {
                 if m == 0 || n == 0 || ((alpha == 0.0 || k == 0) && beta == 1.0) {
                     return Ok(());
                 }
-                ops::gemm_raw(Exec::current(), alpha as f64, &a, &b, beta as f64, &c, None, crate::kernels::Activation::None)
+                ops::gemm_raw(Exec::current(), alpha as f64, &a, &b, beta as f64, &c)
             })
         }
 

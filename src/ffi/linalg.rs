@@ -30,7 +30,7 @@ pub const NUMKERN_ACT_SILU: i32 = 6;
 pub unsafe extern "C" fn numkern_gemm(alpha: f64, a: *const numkern_array, b: *const numkern_array, beta: f64, out: *const numkern_array) -> i32 {
     guard("numkern_gemm", || {
         let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
-        ops::gemm_raw(Exec::current(), alpha, &a, &b, beta, &out, None, Activation::None)
+        ops::gemm_raw(Exec::current(), alpha, &a, &b, beta, &out)
     })
 }
 

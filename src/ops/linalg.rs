@@ -334,41 +334,24 @@ fn require_out_shape(what: &str, out: &RawArray, expected: &[usize], a: &RawArra
     Ok(())
 }
 
-/// `c = act(alpha a b + beta c + bias)` for 2-D a (m x k), b (k x n), c
-/// (m x n) of one float dtype and any strides; bias is 1-D of length n, or
-/// absent. beta = 0 never reads c (it may hold NaN).
+/// `c = alpha a b + beta c` for 2-D a (m x k), b (k x n), c (m x n) of
+/// one float dtype and any strides. beta = 0 never reads c (it may hold
+/// NaN). The fused layer (bias, activation) is [`linear_raw`].
 ///
 /// # Safety
 /// The arrays must describe valid memory (C callers' contract).
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn gemm_raw(
-    exec: Exec,
-    alpha: f64,
-    a: &RawArray,
-    b: &RawArray,
-    beta: f64,
-    c: &RawArray,
-    bias: Option<&RawArray>,
-    act: Activation,
-) -> Result<()> {
-    let what = if bias.is_some() || act != Activation::None { "linear" } else { "gemm" };
-    let mut ops = vec![(a, "a"), (b, "b"), (c, "out")];
-    ops.extend(bias.map(|x| (x, "bias")));
-    let dtype = common_float(&ops, what)?;
-    for (x, name) in &ops[..3] {
-        require_2d(x, name, what)?;
+pub unsafe fn gemm_raw(exec: Exec, alpha: f64, a: &RawArray, b: &RawArray, beta: f64, c: &RawArray) -> Result<()> {
+    let ops = [(a, "a"), (b, "b"), (c, "out")];
+    let dtype = common_float(&ops, "gemm")?;
+    for (x, name) in &ops {
+        require_2d(x, name, "gemm")?;
     }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1]);
     if b.shape[0] != k {
-        return core_mismatch(what, a.shape(), b.shape(), k, b.shape[0]);
+        return core_mismatch("gemm", a.shape(), b.shape(), k, b.shape[0]);
     }
-    require_out_shape(what, c, &[m, n], a, b)?;
-    if let Some(bias) = bias {
-        if bias.shape() != [n] {
-            return fail(ErrorKind::ShapeMismatch, format!("{what}: bias must have shape ({n},), got {}", shape_str(bias.shape())));
-        }
-    }
-    run_product(exec, dtype, alpha, a, b, beta, c, bias, act)
+    require_out_shape("gemm", c, &[m, n], a, b)?;
+    run_product(exec, dtype, alpha, a, b, beta, c, None, Activation::None)
 }
 
 /// `out = act(x @ w + bias)`, the linear layer: x of shape (..., k) (any
@@ -517,7 +500,7 @@ impl Exec {
     /// a transpose is just a view). beta = 0 never reads c.
     pub fn gemm<T: KernelFloat>(&self, alpha: T, a: &ArrayView<T>, b: &ArrayView<T>, beta: T, c: &mut ArrayViewMut<T>) -> Result<()> {
         // SAFETY: views borrow valid slices; `c` is exclusively borrowed.
-        unsafe { gemm_raw(*self, alpha.to_f64(), a.raw(), b.raw(), beta.to_f64(), c.raw(), None, Activation::None) }
+        unsafe { gemm_raw(*self, alpha.to_f64(), a.raw(), b.raw(), beta.to_f64(), c.raw()) }
     }
     /// `out = act(x @ w + bias)`: the linear layer, with the bias and the
     /// activation applied as each tile of the product is written. x is
