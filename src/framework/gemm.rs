@@ -255,40 +255,51 @@ pub unsafe fn gemm<T: KernelFloat>(
         // is copied into a zero-padded panel first. Work units: column
         // tiles, and row groups when those are too few.
         let (m_tiles, n_tiles) = (m.div_ceil(mr), n.div_ceil(nr));
-        let row_groups = if threads > 1 { (4 * threads).div_ceil(n_tiles).min(m_tiles) } else { 1 };
-        let tiles_per_group = m_tiles.div_ceil(row_groups);
-        let row_groups = m_tiles.div_ceil(tiles_per_group);
-        let run_unit = |unit: usize| {
-            let (a, b, _) = shared.get();
-            let (j0, g) = ((unit / row_groups) * nr, unit % row_groups);
-            let rows = (g * tiles_per_group * mr..((g + 1) * tiles_per_group * mr).min(m)).step_by(mr);
-            let run_tiles = |b: *const T, b_step: isize, b_cs: isize| {
-                for i0 in rows.clone() {
-                    for kb in 0..k_blocks {
-                        let pc = kb * kc;
-                        let tile = MicroTile {
-                            k: kc.min(k - pc.min(k)),
-                            a: a.at(i0, pc),
-                            a_step: a.cs,
-                            b: b.wrapping_offset(pc as isize * b_step),
-                            b_step,
-                            b_cs,
-                            ..c_tile(i0, j0, kb)
-                        };
-                        (kernel.micro_in_place)(&tile);
+        let (units, row_groups, rows_per_group) = if threads > 1 {
+            let groups = (4 * threads).div_ceil(n_tiles).min(m_tiles);
+            let tiles_per_group = m_tiles.div_ceil(groups);
+            let groups = m_tiles.div_ceil(tiles_per_group);
+            (n_tiles * groups, groups, tiles_per_group * mr)
+        } else {
+            (1, 1, m)
+        };
+        let edge = (n_tiles - 1) * nr;
+        let padded = columns_read(nr, n - edge) > n - edge;
+        with_buffer::<T, _>(&PACK_B, if padded { k.max(1) * nr } else { 1 }, |bp| {
+            if padded {
+                pack_panel(Mat { ptr: b.at(0, edge), rs: b.cs, cs: b.rs }, n - edge, k, nr, bp);
+            }
+            let bp = Shared(bp as *const T);
+            let run_unit = |unit: usize| {
+                let (a, b, _) = shared.get();
+                // One column tile and row group, or (one thread) everything.
+                let (cols, g) = if units == 1 { (0..n, 0) } else { ((unit / row_groups) * nr..(unit / row_groups) * nr + 1, unit % row_groups) };
+                let (first_row, end_row) = (g * rows_per_group, ((g + 1) * rows_per_group).min(m));
+                let mut j0 = cols.start;
+                while j0 < cols.end {
+                    let (bj, b_step, b_cs) = if padded && j0 == edge { (bp.get(), nr as isize, 1) } else { (b.at(0, j0) as *const T, b.rs, b.cs) };
+                    let mut i0 = first_row;
+                    while i0 < end_row {
+                        for kb in 0..k_blocks {
+                            let pc = kb * kc;
+                            let tile = MicroTile {
+                                k: kc.min(k - pc.min(k)),
+                                a: a.at(i0, pc),
+                                a_step: a.cs,
+                                b: bj.wrapping_offset(pc as isize * b_step),
+                                b_step,
+                                b_cs,
+                                ..c_tile(i0, j0, kb)
+                            };
+                            (kernel.micro_in_place)(&tile);
+                        }
+                        i0 += mr;
                     }
+                    j0 += nr;
                 }
             };
-            if columns_read(nr, n - j0) <= n - j0 {
-                run_tiles(b.at(0, j0), b.rs, b.cs);
-            } else {
-                with_buffer::<T, _>(&PACK_B, k.max(1) * nr, |bp| {
-                    pack_panel(Mat { ptr: b.at(0, j0), rs: b.cs, cs: b.rs }, n - j0, k, nr, bp);
-                    run_tiles(bp, nr as isize, 1);
-                });
-            }
-        };
-        run_chunks(n_tiles * row_groups, 1, threads, |range| range.for_each(run_unit));
+            run_chunks(units, 1, threads, |range| range.for_each(run_unit));
+        });
         return;
     }
 

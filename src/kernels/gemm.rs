@@ -178,10 +178,15 @@ unsafe fn tile<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, cons
             S::prefetch(col.wrapping_offset((v * l) as isize * t.rs_c));
         }
     }
-    let acc = accumulate::<S, T, MV, NR, PACKED>(t);
     if t.rs_c == 1 && t.m == mr && t.n == NR && t.epilogue.is_none() {
+        // Its own copy of the K loop: sharing one with the paths below made
+        // the compiler keep the sums in memory for all of them.
+        let acc = accumulate::<S, T, MV, NR, PACKED>(t);
         write_back_full::<S, T, MV, NR>(&acc, t);
-    } else if t.rs_c == 1 {
+        return;
+    }
+    let acc = accumulate::<S, T, MV, NR, PACKED>(t);
+    if t.rs_c == 1 {
         write_back::<S, T, MV, NR>(&acc, t, t.c, t.cs_c);
     } else {
         // General stride: through a column-major buffer, so the same
@@ -236,25 +241,34 @@ unsafe fn accumulate<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize
     acc
 }
 
-/// The common tile: full, columns of C contiguous, no epilogue. Fixed
-/// loops with the alpha and beta cases hoisted, so the sums go from
-/// registers to C without the edge and epilogue bookkeeping of
-/// `write_back` (which cost ~300 cycles a tile, a third of a k = 32 tile).
-/// The arithmetic is `write_back`'s, so the bits are the same.
+/// The common tile: full, columns of C contiguous, no epilogue. One fixed
+/// loop per alpha/beta case, which the compiler unrolls so the sums go
+/// from registers to C (a loop over the cases spilled all of them to the
+/// stack first) without the edge and epilogue bookkeeping of `write_back`
+/// (~300 cycles a tile, a third of a k = 32 tile). The arithmetic is
+/// `write_back`'s, so the bits are the same.
 #[inline(always)]
 unsafe fn write_back_full<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(acc: &[[T::V; MV]; NR], t: &MicroTile<T>) {
-    let l = T::V::LANES;
-    let (alpha, beta) = (T::V::splat(t.alpha), T::V::splat(t.beta));
-    let scale = t.alpha != T::from_f64(1.0);
-    let read_c = t.beta != T::from_f64(0.0);
-    for (j, col) in acc.iter().enumerate() {
-        let cj = t.c.offset(j as isize * t.cs_c);
-        for (v, &sum) in col.iter().enumerate() {
-            let p = cj.add(v * l);
-            let r = if scale { sum.mul(alpha) } else { sum };
-            let r = if read_c { T::V::load(p).mul_add(beta, r) } else { r };
-            r.store(p);
+    #[inline(always)]
+    unsafe fn each<T: crate::dtype::Real, V: SimdFloat<Scalar = T>, const MV: usize, const NR: usize>(
+        acc: &[[V; MV]; NR],
+        t: &MicroTile<T>,
+        f: impl Fn(V, *mut T) -> V,
+    ) {
+        for j in 0..NR {
+            let cj = t.c.offset(j as isize * t.cs_c);
+            for v in 0..MV {
+                let p = cj.add(v * V::LANES);
+                f(acc[j][v], p).store(p);
+            }
         }
+    }
+    let (alpha, beta) = (T::V::splat(t.alpha), T::V::splat(t.beta));
+    match (t.alpha != T::from_f64(1.0), t.beta != T::from_f64(0.0)) {
+        (false, false) => each(acc, t, |r, _| r),
+        (true, false) => each(acc, t, |r, _| r.mul(alpha)),
+        (false, true) => each(acc, t, |r, p| T::V::load(p).mul_add(beta, r)),
+        (true, true) => each(acc, t, |r, p| T::V::load(p).mul_add(beta, r.mul(alpha))),
     }
 }
 

@@ -130,30 +130,41 @@ unsafe fn run_product(
     act: Activation,
 ) -> Result<()> {
     c.check_writable("out")?;
+    // Operands are borrowed, and copied only when they must be (RawArray is
+    // a few hundred bytes: moving it through `Result`s showed in small calls).
     let mut temps = Vec::new();
-    let own = |x: &RawArray, copy: bool, temps: &mut Vec<Vec<u64>>| -> Result<RawArray> {
-        if copy || overlap::may_overlap(c, x) {
-            contiguous_copy(exec, x, temps)
-        } else {
-            Ok(*x)
-        }
-    };
-    let (mut a, mut b) = (own(a, false, &mut temps)?, own(b, false, &mut temps)?);
+    let (a_copy, b_copy, bias_copy);
+    let mut a = a;
+    if overlap::may_overlap(c, a) {
+        a_copy = contiguous_copy(exec, a, &mut temps)?;
+        a = &a_copy;
+    }
+    let mut b = b;
+    if overlap::may_overlap(c, b) {
+        b_copy = contiguous_copy(exec, b, &mut temps)?;
+        b = &b_copy;
+    }
     let bias = match bias {
-        Some(x) => Some(own(x, false, &mut temps)?),
-        None => None,
+        Some(x) if overlap::may_overlap(c, x) => {
+            bias_copy = contiguous_copy(exec, x, &mut temps)?;
+            Some(&bias_copy)
+        }
+        other => other,
     };
     let (a_vec, b_vec) = (a.ndim == 1, b.ndim == 1);
     let m = if a_vec { 1 } else { a.shape[a.ndim - 2] };
     let k = a.shape[a.ndim - 1];
     let n = if b_vec { 1 } else { b.shape[b.ndim - 1] };
     let route = Route::of(m, n);
-    let (a_fits, b_fits) = route.fits(core_strides(&a, true), core_strides(&b, false), k);
+    let (a_fits, b_fits) = route.fits(core_strides(a, true), core_strides(b, false), k);
+    let (a_unit, b_unit);
     if !a_fits {
-        a = contiguous_copy(exec, &a, &mut temps)?;
+        a_unit = contiguous_copy(exec, a, &mut temps)?;
+        a = &a_unit;
     }
     if !b_fits {
-        b = contiguous_copy(exec, &b, &mut temps)?;
+        b_unit = contiguous_copy(exec, b, &mut temps)?;
+        b = &b_unit;
     }
     // Nothing fails from here on: the output is written only now.
     let batch_nd = c.ndim - (!a_vec as usize) - (!b_vec as usize);
@@ -164,9 +175,9 @@ unsafe fn run_product(
         let lead = batch_nd - (x.ndim - core);
         (0..batch_nd).map(|d| if d < lead || x.shape[d - lead] == 1 { 0 } else { x.strides[d - lead] }).collect()
     };
-    let (sa, sb) = (batch_strides(&a, 2 - a_vec as usize), batch_strides(&b, 2 - b_vec as usize));
+    let (sa, sb) = (batch_strides(a, 2 - a_vec as usize), batch_strides(b, 2 - b_vec as usize));
     let sc = c.strides[..batch_nd].to_vec();
-    let (a_core, b_core) = (core_strides(&a, true), core_strides(&b, false));
+    let (a_core, b_core) = (core_strides(a, true), core_strides(b, false));
     let c_core = match (a_vec, b_vec) {
         (false, false) => (c.strides[c.ndim - 2], c.strides[c.ndim - 1]),
         (false, true) => (c.strides[c.ndim - 1], 0),
@@ -189,8 +200,8 @@ unsafe fn run_product(
                 dims: (m, n, k),
                 alpha: alpha as $T,
                 beta: beta as $T,
-                a: mat(&a, a_core),
-                b: mat(&b, b_core),
+                a: mat(a, a_core),
+                b: mat(b, b_core),
                 c: mat(c, c_core),
                 epilogue,
             };
@@ -205,7 +216,7 @@ unsafe fn run_product(
         // Only GEMM fuses the epilogue; a vector result takes it as a pass
         // over m or n elements (the same bits as the fused write-back).
         if let Some(bias) = bias {
-            binary_raw(exec, BinaryOp::Add, c, &bias, c)?;
+            binary_raw(exec, BinaryOp::Add, c, bias, c)?;
         }
         if let Some(op) = act.unary_op() {
             unary_raw(exec, op, Default::default(), c, c)?;
