@@ -57,11 +57,17 @@ impl RawArray {
     }
     /// Smallest and largest element offset reached (0, 0 for empty arrays).
     pub fn offset_range(&self) -> (isize, isize) {
+        self.offsets().unwrap_or((0, 0))
+    }
+    /// Smallest and largest element offset, or None when empty: one pass
+    /// (overlap checks run on every call, small ones included).
+    #[inline]
+    fn offsets(&self) -> Option<(isize, isize)> {
         let (mut lo, mut hi) = (0isize, 0isize);
-        if self.size() == 0 {
-            return (0, 0);
-        }
         for k in 0..self.ndim {
+            if self.shape[k] == 0 {
+                return None;
+            }
             let span = (self.shape[k] as isize - 1) * self.strides[k];
             if span < 0 {
                 lo += span;
@@ -69,14 +75,14 @@ impl RawArray {
                 hi += span;
             }
         }
-        (lo, hi)
+        Some((lo, hi))
     }
-    /// The address range [start, end) of bytes this array touches.
+    /// The address range [start, end) of bytes this array touches (empty
+    /// at `data` for an empty array).
     pub fn byte_range(&self) -> (usize, usize) {
-        if self.size() == 0 {
+        let Some((lo, hi)) = self.offsets() else {
             return (self.data as usize, self.data as usize);
-        }
-        let (lo, hi) = self.offset_range();
+        };
         let es = self.dtype.size() as isize;
         let base = self.data as isize;
         ((base + lo * es) as usize, (base + hi * es + es) as usize)
@@ -239,7 +245,15 @@ impl RawArray {
             dims[nd] = (self.strides[k].unsigned_abs(), self.shape[k]);
             nd += 1;
         }
-        dims[..nd].sort_unstable();
+        // Insertion sort inline: at most MAX_NDIM entries, and `sort_unstable`'s
+        // out-of-line call showed in the profile of small products.
+        for i in 1..nd {
+            let mut j = i;
+            while j > 0 && dims[j - 1] > dims[j] {
+                dims.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let mut span = 0usize;
         for &(stride, extent) in &dims[..nd] {
             if stride <= span {

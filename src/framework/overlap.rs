@@ -5,12 +5,10 @@ use super::array::RawArray;
 
 /// Whether the byte ranges the two arrays touch intersect.
 pub fn may_overlap(a: &RawArray, b: &RawArray) -> bool {
-    if a.size() == 0 || b.size() == 0 {
-        return false;
-    }
+    // An empty array's range is empty, so it overlaps nothing.
     let (a0, a1) = a.byte_range();
     let (b0, b1) = b.byte_range();
-    a0 < b1 && b0 < a1
+    a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1
 }
 
 /// Whether `input` (already broadcast to `out`'s shape) reads exactly the

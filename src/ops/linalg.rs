@@ -175,8 +175,6 @@ unsafe fn run_product(
         let lead = batch_nd - (x.ndim - core);
         (0..batch_nd).map(|d| if d < lead || x.shape[d - lead] == 1 { 0 } else { x.strides[d - lead] }).collect()
     };
-    let (sa, sb) = (batch_strides(a, 2 - a_vec as usize), batch_strides(b, 2 - b_vec as usize));
-    let sc = c.strides[..batch_nd].to_vec();
     let (a_core, b_core) = (core_strides(a, true), core_strides(b, false));
     let c_core = match (a_vec, b_vec) {
         (false, false) => (c.strides[c.ndim - 2], c.strides[c.ndim - 1]),
@@ -205,7 +203,12 @@ unsafe fn run_product(
                 c: mat(c, c_core),
                 epilogue,
             };
-            job.run(exec, batch, [&sa, &sb, &sc]);
+            if batch.is_empty() {
+                job.one(exec, exec.0.threads, 0, 0, 0);
+            } else {
+                let (sa, sb) = (batch_strides(a, 2 - a_vec as usize), batch_strides(b, 2 - b_vec as usize));
+                job.run(exec, batch, [&sa, &sb, &c.strides[..batch_nd].to_vec()]);
+            }
         }};
     }
     match dtype {
@@ -330,7 +333,8 @@ fn require_1d(a: &RawArray, name: &str, what: &str) -> Result<()> {
 }
 
 fn require_out_shape(what: &str, out: &RawArray, expected: &[usize], a: &RawArray, b: &RawArray) -> Result<()> {
-    if out.shape() != expected {
+    // Compared element by element: a slice `!=` is a `memcmp` call.
+    if out.ndim != expected.len() || out.shape().iter().zip(expected).any(|(x, y)| x != y) {
         return fail(
             ErrorKind::ShapeMismatch,
             format!(
