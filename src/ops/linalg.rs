@@ -377,9 +377,8 @@ pub unsafe fn gemm_raw(exec: Exec, alpha: f64, a: &RawArray, b: &RawArray, beta:
 /// # Safety
 /// The arrays must describe valid memory.
 pub unsafe fn linear_raw(exec: Exec, x: &RawArray, w: &RawArray, bias: Option<&RawArray>, act: Activation, out: &RawArray) -> Result<()> {
-    let mut ops = vec![(x, "x"), (w, "w"), (out, "out")];
-    ops.extend(bias.map(|b| (b, "bias")));
-    let dtype = common_float(&ops, "linear")?;
+    let ops = [(x, "x"), (w, "w"), (out, "out"), (bias.unwrap_or(x), "bias")];
+    let dtype = common_float(&ops[..3 + bias.is_some() as usize], "linear")?;
     require_2d(w, "w", "linear")?;
     if x.ndim == 0 {
         return fail(ErrorKind::ShapeMismatch, "linear: x must have at least 1 dimension, got a 0-d array".to_string());
@@ -433,9 +432,9 @@ pub unsafe fn gemv_raw(exec: Exec, alpha: f64, a: &RawArray, x: &RawArray, beta:
 /// # Safety
 /// The arrays must describe valid memory.
 unsafe fn dot_value(exec: Exec, a: &RawArray, b: &RawArray, out: Option<&RawArray>) -> Result<(DType, f64)> {
-    let mut ops = vec![(a, "a"), (b, "b")];
-    ops.extend(out.map(|o| (o, "out")));
-    let dtype = common_float(&ops, "dot")?;
+    // An array, not a Vec: no allocation per call.
+    let ops = [(a, "a"), (b, "b"), (out.unwrap_or(a), "out")];
+    let dtype = common_float(&ops[..2 + out.is_some() as usize], "dot")?;
     require_1d(a, "a", "dot")?;
     require_1d(b, "b", "dot")?;
     if a.shape[0] != b.shape[0] {
