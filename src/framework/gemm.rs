@@ -72,8 +72,7 @@ impl Blocking {
         let kc = round_down(caches.l1d / (nr * elem), 8).clamp(64, 1024);
         let mc = round_down(caches.l2 / 4 / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
-        let ov = |name: &str, v: usize| std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(v);
-        Blocking { mr, nr, kc: ov("XKC", kc), mc: ov("XMC", mc), nc: ov("XNC", nc) }
+        Blocking { mr, nr, kc, mc, nc }
     }
 }
 
