@@ -130,12 +130,13 @@ impl<T> GemmEpilogue<T> {
 /// the threshold is where a second core pays: on this machine n = 64 went
 /// from 104 to 149 GFLOP/s (f32) on 2 threads, n = 48 from 100 to 91.
 pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
-/// Below this many multiply-adds, a product whose A has contiguous rows
-/// skips packing and reads A and B in place: with the hardware prefetchers streaming A's rows, that beat
-/// packing up to n = 384 here (f32 n = 256: 110-114 GFLOP/s in place,
-/// 101-104 packed; n = 128: 111 against 95; the 32x784x128 layer: 116
-/// against 85), and at n = 512 the two are level.
-pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 26;
+/// Below this many multiply-adds (n = 812), a product whose A has
+/// contiguous rows skips packing and reads A and B in place, with the
+/// hardware prefetchers streaming A's rows. Measured here against packing
+/// (GFLOP/s, one thread): f32 n = 128 111 / 95, 512 114 / 109, 768 109 /
+/// 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128 layer 116 / 85.
+/// Past it, in place lost as often as it won (f32 n = 1000: 82 / 96).
+pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 29;
 /// Panels of B per packing work unit.
 const B_PACK_PANELS: usize = 8;
 
@@ -266,7 +267,11 @@ pub unsafe fn gemm<T: KernelFloat>(
             epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
         }
     };
-    if a.rs == 1 && work < GEMM_IN_PLACE_THRESHOLD {
+    // A row stride that is a multiple of 4 KiB puts every row the tile reads
+    // in one L1 set (more rows than ways): f64 n = 512 ran at 46 GFLOP/s in
+    // place, 51 packed.
+    let aliased = |stride: isize| (stride.unsigned_abs() * core::mem::size_of::<T>()) % 4096 == 0;
+    if a.rs == 1 && work < GEMM_IN_PLACE_THRESHOLD && !aliased(a.cs) && !aliased(b.cs) {
         // Read A and B where they are. Each tile runs the K blocks of the
         // packed path in turn (its C tile stays in L1 between them), so
         // the sums, and the bits, are the packed path's. The microkernel
