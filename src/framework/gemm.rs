@@ -61,8 +61,12 @@ pub struct Blocking {
 
 impl Blocking {
     /// A KC x NR panel of B about fills L1 (every A panel of the block
-    /// streams past it), an MC x KC block of A takes a quarter of L2, a
-    /// KC x NC block of B a quarter of L3 (shared between cores). Long K
+    /// streams past it), a KC x NC block of B a quarter of L3 (shared
+    /// between cores). An MC x KC block of A takes twice L2: each B
+    /// micro-panel serves MC / MR tiles, and more reuse of it paid more
+    /// than keeping A in L2 (f64 n = 2048, MC 48 / 120 / 240 / 576: 47 /
+    /// 48 / 52 / 54 GFLOP/s; f32 4096x1024x1024, MC 96 / 384 / 768: 99 /
+    /// 102 / 102; f32 n = 2048 level). Long K
     /// blocks pay: each microkernel call writes its tile back once per K
     /// block (measured here, f32 n = 2048: KC 256 / 336 / 512 / 768 gave
     /// 90 / 96 / 101 / 102 GFLOP/s; f64 n = 1024 with the cheap full-tile
@@ -70,7 +74,7 @@ impl Blocking {
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
         let kc = round_down(caches.l1d / (nr * elem), 8).clamp(64, 1024);
-        let mc = round_down(caches.l2 / 4 / (kc * elem), mr).min(round_down(4096, mr));
+        let mc = round_down(2 * caches.l2 / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
     }
@@ -137,6 +141,10 @@ pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
 /// 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128 layer 116 / 85.
 /// Past it, in place lost as often as it won (f32 n = 1000: 82 / 96).
 pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 29;
+/// Work units per thread the packed path aims for (each packs its own A
+/// block): claimed one at a time, so a helper that starts late costs at
+/// most a unit.
+const UNITS_PER_THREAD: usize = 8;
 /// Panels of B per packing work unit.
 const B_PACK_PANELS: usize = 8;
 
@@ -344,18 +352,22 @@ pub unsafe fn gemm<T: KernelFloat>(
                         pack_panel(Mat { ptr: b.at(pc, j0), rs: b.cs, cs: b.rs }, nr.min(n - j0), kcb, nr, bp.get().add(jp * nr * kcb));
                     }
                 });
-                // Work units: M blocks, and when there are fewer of those
-                // than four per thread, groups of N panels too.
+                // Work units: M blocks, equal ones (2048 f64 rows: 5 of 432,
+                // not 4 of 504 and one of 32), and when there are fewer of
+                // those than UNITS_PER_THREAD per thread, groups of N panels
+                // too (f32 4096x1024x1024 on 2 threads: 166 GFLOP/s with 4
+                // units per thread, 190 with 8).
                 let m_blocks = m.div_ceil(blk.mc);
-                let n_groups = if threads > 1 { (4 * threads).div_ceil(m_blocks).min(n_panels) } else { 1 };
+                let mc = m.div_ceil(m_blocks).next_multiple_of(mr);
+                let n_groups = if threads > 1 { (UNITS_PER_THREAD * threads).div_ceil(m_blocks).min(n_panels) } else { 1 };
                 let panels_per_group = n_panels.div_ceil(n_groups);
                 let n_groups = n_panels.div_ceil(panels_per_group);
                 let run_unit = |unit: usize| {
                     let (a, _, _) = shared.get();
                     let bp = bp.get() as *const T;
                     let (ib, g) = (unit / n_groups, unit % n_groups);
-                    let ic = ib * blk.mc;
-                    let mcb = blk.mc.min(m - ic);
+                    let ic = ib * mc;
+                    let mcb = mc.min(m - ic);
                     let m_panels = mcb.div_ceil(mr);
                     let (jp0, jp1) = (g * panels_per_group, ((g + 1) * panels_per_group).min(n_panels));
                     with_buffer::<T, _>(&PACK_A, m_panels * mr * kcb.max(1), |ap| {
