@@ -137,10 +137,10 @@ proptest! {
 
 /// Above the threading threshold, 1, 2, 3 and 8 threads give the same bits
 /// (threads split M and N, never K), on the in-place and packed paths,
-/// within one K block and past it.
+/// within one K block and past it, and over several M blocks.
 #[test]
 fn gemm_bitwise_identical_across_threads() {
-    for (m, k, n) in [(203, 301, 187), (131, 1100, 97), (96, 3000, 80)] {
+    for (m, k, n) in [(203, 301, 187), (131, 1100, 97), (96, 3000, 80), (1100, 64, 40)] {
         let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 1013) as f32 / 1013.0 - 0.5).collect();
         let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 997) as f32 / 997.0 - 0.5).collect();
         for e in tiers() {
@@ -176,7 +176,7 @@ fn gemm_bitwise_identical_across_threads() {
 /// order: the same bits, edges, K blocks and fused epilogue included.
 #[test]
 fn gemm_in_place_and_packed_paths_agree_bitwise() {
-    for (m, k, n) in [(45, 200, 29), (64, 96, 64), (7, 33, 101), (100, 64, 3), (45, 1500, 29)] {
+    for (m, k, n) in [(45, 200, 29), (64, 96, 64), (7, 33, 101), (100, 64, 3), (45, 1500, 29), (1100, 64, 40)] {
         let a: Vec<f64> = (0..m * k).map(|i| ((i * 7919) % 1013) as f64 / 1013.0 - 0.5).collect();
         let b: Vec<f64> = (0..k * n).map(|i| ((i * 104_729) % 997) as f64 / 997.0 - 0.5).collect();
         let b_cols: Vec<f64> = (0..k * n).map(|idx| b[(idx % k) * n + idx / k]).collect();
