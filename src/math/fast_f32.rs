@@ -9,6 +9,11 @@
 //! 2^(j/16) is stored as hi + lo, so the only large rounding is the final
 //! `hi + (hi * p + lo)`: 0.5 ULP plus a few hundredths.
 
+// The tables and split constants are values printed by fit_coefficients.py
+// (some of them equal sqrt(2), log2(e) or ln 2 rounded to f32): kept as the
+// script prints them.
+#![allow(clippy::approx_constant)]
+
 use crate::simd::{Simd, SimdFloat};
 
 /// 2^(j/16) rounded to f32, j = 0..15 (fit_coefficients.py prints them).
