@@ -13,6 +13,7 @@ use crate::dtype::Real;
 use crate::framework::threads::{run_chunks, Shared};
 use crate::kernels::gemm::{columns_read, Activation, Epilogue, MicroTile};
 use crate::kernels::{GemmKernel, KernelFloat};
+use core::ops::Range;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -141,12 +142,11 @@ pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
 /// 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128 layer 116 / 85.
 /// Past it, in place lost as often as it won (f32 n = 1000: 82 / 96).
 pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 29;
-/// Work units per thread the packed path aims for (each packs its own A
-/// block): claimed one at a time, so a helper that starts late costs at
-/// most a unit.
+/// Work units per thread the packed path aims for: claimed one at a time,
+/// so a helper that starts late costs at most a unit.
 const UNITS_PER_THREAD: usize = 8;
-/// Panels of B per packing work unit.
-const B_PACK_PANELS: usize = 8;
+/// Micro-panels per packing work unit.
+const PACK_PANELS: usize = 8;
 
 thread_local! {
     /// Per-thread packing buffers (A blocks on workers, B on the caller),
@@ -344,7 +344,7 @@ pub unsafe fn gemm<T: KernelFloat>(
             with_buffer::<T, _>(&PACK_B, n_panels * nr * kcb.max(1), |bp| {
                 let bp = Shared(bp);
                 // B's panels are packed by all the threads, in fixed groups.
-                run_chunks(n_panels, B_PACK_PANELS, threads, |panels| {
+                run_chunks(n_panels, PACK_PANELS, threads, |panels| {
                     let (_, b, _) = shared.get();
                     for jp in panels {
                         let j0 = jc + jp * nr;
@@ -352,48 +352,67 @@ pub unsafe fn gemm<T: KernelFloat>(
                         pack_panel(Mat { ptr: b.at(pc, j0), rs: b.cs, cs: b.rs }, nr.min(n - j0), kcb, nr, bp.get().add(jp * nr * kcb));
                     }
                 });
-                // Work units: M blocks, equal ones (2048 f64 rows: 5 of 432,
-                // not 4 of 504 and one of 32), and when there are fewer of
-                // those than UNITS_PER_THREAD per thread, groups of N panels
-                // too (f32 4096x1024x1024 on 2 threads: 166 GFLOP/s with 4
-                // units per thread, 190 with 8).
+                // M blocks of equal height (2048 f64 rows: 5 of 432, not 4
+                // of 504 and one of 32).
                 let m_blocks = m.div_ceil(blk.mc);
                 let mc = m.div_ceil(m_blocks).next_multiple_of(mr);
-                let n_groups = if threads > 1 { (UNITS_PER_THREAD * threads).div_ceil(m_blocks).min(n_panels) } else { 1 };
-                let panels_per_group = n_panels.div_ceil(n_groups);
-                let n_groups = n_panels.div_ceil(panels_per_group);
-                let run_unit = |unit: usize| {
+                let m_panels_of = |ic: usize| mc.min(m - ic).div_ceil(mr);
+                // Packs A panels `panels` of the block at row ic into ap.
+                let pack_a = |ap: *mut T, ic: usize, panels: Range<usize>| {
                     let (a, _, _) = shared.get();
+                    for ip in panels {
+                        let i0 = ic + ip * mr;
+                        pack_panel(Mat { ptr: a.at(i0, pc), rs: a.rs, cs: a.cs }, mr.min(m - i0), kcb, mr, ap.add(ip * mr * kcb));
+                    }
+                };
+                // The tiles of the packed A block at row ic by B panels jps.
+                let compute = |ap: *const T, ic: usize, jps: Range<usize>| {
                     let bp = bp.get() as *const T;
-                    let (ib, g) = (unit / n_groups, unit % n_groups);
-                    let ic = ib * mc;
-                    let mcb = mc.min(m - ic);
-                    let m_panels = mcb.div_ceil(mr);
-                    let (jp0, jp1) = (g * panels_per_group, ((g + 1) * panels_per_group).min(n_panels));
-                    with_buffer::<T, _>(&PACK_A, m_panels * mr * kcb.max(1), |ap| {
-                        for ip in 0..m_panels {
-                            let i0 = ic + ip * mr;
-                            pack_panel(Mat { ptr: a.at(i0, pc), rs: a.rs, cs: a.cs }, mr.min(m - i0), kcb, mr, ap.add(ip * mr * kcb));
+                    for jp in jps {
+                        let j0 = jc + jp * nr;
+                        for ip in 0..m_panels_of(ic) {
+                            let tile = MicroTile {
+                                k: kcb,
+                                a: ap.add(ip * mr * kcb),
+                                a_step: mr as isize,
+                                b: bp.add(jp * nr * kcb),
+                                b_step: nr as isize,
+                                b_cs: 1,
+                                ..c_tile(ic + ip * mr, j0, kb)
+                            };
+                            (kernel.micro)(&tile);
                         }
-                        for jp in jp0..jp1 {
-                            let j0 = jc + jp * nr;
-                            for ip in 0..m_panels {
-                                let i0 = ic + ip * mr;
-                                let tile = MicroTile {
-                                    k: kcb,
-                                    a: ap.add(ip * mr * kcb),
-                                    a_step: mr as isize,
-                                    b: bp.add(jp * nr * kcb),
-                                    b_step: nr as isize,
-                                    b_cs: 1,
-                                    ..c_tile(i0, j0, kb)
-                                };
-                                (kernel.micro)(&tile);
-                            }
+                    }
+                };
+                if threads == 1 || m_blocks >= UNITS_PER_THREAD * threads {
+                    // Work units: M blocks, each packed by the thread that
+                    // computes it.
+                    run_chunks(m_blocks, 1, threads, |blocks| {
+                        for ib in blocks {
+                            let ic = ib * mc;
+                            with_buffer::<T, _>(&PACK_A, m_panels_of(ic) * mr * kcb.max(1), |ap| {
+                                pack_a(ap, ic, 0..m_panels_of(ic));
+                                compute(ap, ic, 0..n_panels);
+                            });
                         }
                     });
-                };
-                run_chunks(m_blocks * n_groups, 1, threads, |range| range.for_each(run_unit));
+                } else {
+                    // Too few M blocks to share out: each is packed by all
+                    // the threads and split among them by groups of N
+                    // panels (f32 4096x1024x1024 on 2 threads: 166 GFLOP/s
+                    // with one M block per unit; f64 n = 512 no longer packs
+                    // each A block once per group).
+                    let groups = (UNITS_PER_THREAD * threads).min(n_panels);
+                    let per_group = n_panels.div_ceil(groups);
+                    for ib in 0..m_blocks {
+                        let ic = ib * mc;
+                        with_buffer::<T, _>(&PACK_A, m_panels_of(ic) * mr * kcb.max(1), |ap| {
+                            let ap = Shared(ap);
+                            run_chunks(m_panels_of(ic), PACK_PANELS, threads, |panels| pack_a(ap.get(), ic, panels));
+                            run_chunks(n_panels, per_group, threads, |jps| compute(ap.get(), ic, jps));
+                        });
+                    }
+                }
             });
         }
     }
