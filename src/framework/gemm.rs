@@ -79,9 +79,6 @@ impl Blocking {
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
     }
-}
-
-impl Blocking {
     /// `new` for the detected caches, remembered per thread for the last
     /// kernel shape asked (its divisions showed in n = 32 profiles).
     fn of(mr: usize, nr: usize, elem: usize) -> Blocking {
@@ -145,6 +142,9 @@ pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 29;
 /// Work units per thread the packed path aims for: claimed one at a time,
 /// so a helper that starts late costs at most a unit.
 const UNITS_PER_THREAD: usize = 8;
+/// The same for the in-place path, whose units are single column tiles
+/// (measured with 4; not re-tuned since).
+const IN_PLACE_UNITS_PER_THREAD: usize = 4;
 /// Micro-panels per packing work unit.
 const PACK_PANELS: usize = 8;
 
@@ -288,7 +288,7 @@ pub unsafe fn gemm<T: KernelFloat>(
         // tiles, and row groups when those are too few.
         let (m_tiles, n_tiles) = (m.div_ceil(mr), n.div_ceil(nr));
         let (units, row_groups, rows_per_group) = if threads > 1 {
-            let groups = (4 * threads).div_ceil(n_tiles).min(m_tiles);
+            let groups = (IN_PLACE_UNITS_PER_THREAD * threads).div_ceil(n_tiles).min(m_tiles);
             let tiles_per_group = m_tiles.div_ceil(groups);
             let groups = m_tiles.div_ceil(tiles_per_group);
             (n_tiles * groups, groups, tiles_per_group * mr)
@@ -397,11 +397,12 @@ pub unsafe fn gemm<T: KernelFloat>(
                         }
                     });
                 } else {
-                    // Too few M blocks to share out: each is packed by all
-                    // the threads and split among them by groups of N
-                    // panels (f32 4096x1024x1024 on 2 threads: 166 GFLOP/s
-                    // with one M block per unit; f64 n = 512 no longer packs
-                    // each A block once per group).
+                    // Too few M blocks to share out: each is packed once,
+                    // by all the threads, and its tiles are split among them
+                    // by groups of N panels (f32 4096x1024x1024 on 2 threads:
+                    // 166 GFLOP/s with 4 units per thread, 190 with 8; f64
+                    // n = 512: 97 when every group packed the block itself,
+                    // 100 with it packed once).
                     let groups = (UNITS_PER_THREAD * threads).min(n_panels);
                     let per_group = n_panels.div_ceil(groups);
                     for ib in 0..m_blocks {

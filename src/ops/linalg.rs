@@ -130,17 +130,24 @@ unsafe fn run_product(
     act: Activation,
 ) -> Result<()> {
     c.check_writable("out")?;
-    // Operands are borrowed, and copied only when they must be (RawArray is
-    // a few hundred bytes: moving it through `Result`s showed in small calls).
+    // Operands are borrowed, and copied (once, C-contiguous) only when they
+    // overlap c or do not suit the chosen kernel (RawArray is a few hundred
+    // bytes: moving it through `Result`s showed in small calls).
+    let (a_vec, b_vec) = (a.ndim == 1, b.ndim == 1);
+    let m = if a_vec { 1 } else { a.shape[a.ndim - 2] };
+    let k = a.shape[a.ndim - 1];
+    let n = if b_vec { 1 } else { b.shape[b.ndim - 1] };
+    let route = Route::of(m, n);
+    let (a_fits, b_fits) = route.fits(core_strides(a, true), core_strides(b, false), k);
     let mut temps = Vec::new();
     let (a_copy, b_copy, bias_copy);
     let mut a = a;
-    if overlap::may_overlap(c, a) {
+    if !a_fits || overlap::may_overlap(c, a) {
         a_copy = contiguous_copy(exec, a, &mut temps)?;
         a = &a_copy;
     }
     let mut b = b;
-    if overlap::may_overlap(c, b) {
+    if !b_fits || overlap::may_overlap(c, b) {
         b_copy = contiguous_copy(exec, b, &mut temps)?;
         b = &b_copy;
     }
@@ -151,21 +158,6 @@ unsafe fn run_product(
         }
         other => other,
     };
-    let (a_vec, b_vec) = (a.ndim == 1, b.ndim == 1);
-    let m = if a_vec { 1 } else { a.shape[a.ndim - 2] };
-    let k = a.shape[a.ndim - 1];
-    let n = if b_vec { 1 } else { b.shape[b.ndim - 1] };
-    let route = Route::of(m, n);
-    let (a_fits, b_fits) = route.fits(core_strides(a, true), core_strides(b, false), k);
-    let (a_unit, b_unit);
-    if !a_fits {
-        a_unit = contiguous_copy(exec, a, &mut temps)?;
-        a = &a_unit;
-    }
-    if !b_fits {
-        b_unit = contiguous_copy(exec, b, &mut temps)?;
-        b = &b_unit;
-    }
     // Nothing fails from here on: the output is written only now.
     let batch_nd = c.ndim - (!a_vec as usize) - (!b_vec as usize);
     let batch = &c.shape[..batch_nd];
