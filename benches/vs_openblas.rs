@@ -227,6 +227,14 @@ fn read_loop(bufs: &[&[f32]], threads: usize) -> f64 {
     t
 }
 
+/// `1e3`, `1e6`, `1.6e7`: the element counts as the issue writes them
+/// (`{:.0e}` would print 16_000_000 as `2e7`).
+fn count_label(n: usize) -> String {
+    let exp = (n as f64).log10().floor() as i32;
+    let mantissa = n as f64 / 10f64.powi(exp);
+    if mantissa == mantissa.round() { format!("{mantissa}e{exp}") } else { format!("{mantissa:.1}e{exp}") }
+}
+
 fn bench_dot<T: Blas>(ob: &OpenBlas, n: usize, threads: usize) {
     let (x, y) = (fill::<T>(n, 3), fill::<T>(n, 4));
     let (xv, yv) = (ArrayView::from_slice(&x, &[n]).unwrap(), ArrayView::from_slice(&y, &[n]).unwrap());
@@ -242,7 +250,7 @@ fn bench_dot<T: Blas>(ob: &OpenBlas, n: usize, threads: usize) {
     let (xa, ya) = (fill::<f32>(words / 2, 5), fill::<f32>(words / 2, 6));
     let t_read = read_loop(&[&xa, &ya], threads);
     let extra = format!("read loop {:.1} GB/s, numkern at {:.0}% of it; |diff| {:.1e}", bytes / t_read / 1e9, 100.0 * t_read / t_nk, (r_nk.to_f64() - r_ob.to_f64()).abs());
-    row(&format!("{} dot {n:.0e}", T::NAME), threads, "GB/s", bytes / t_nk / 1e9, bytes / t_ob / 1e9, &extra);
+    row(&format!("{} dot {}", T::NAME, count_label(n)), threads, "GB/s", bytes / t_nk / 1e9, bytes / t_ob / 1e9, &extra);
 }
 
 fn bench_sgemv(ob: &OpenBlas, n: usize, threads: usize) {
@@ -366,10 +374,10 @@ fn main() {
             }
         }
         for n in [1_000usize, 1_000_000, 16_000_000] {
-            if wanted(&format!("f32 dot {n:.0e}")) {
+            if wanted(&format!("f32 dot {}", count_label(n))) {
                 bench_dot::<f32>(&ob, n, threads);
             }
-            if wanted(&format!("f64 dot {n:.0e}")) {
+            if wanted(&format!("f64 dot {}", count_label(n))) {
                 bench_dot::<f64>(&ob, n, threads);
             }
         }

@@ -29,11 +29,17 @@ fn lane_sum<V: SimdFloat>(v: V) -> f64 {
     w[0]
 }
 
-/// Adds 8 accumulators pairwise and then their lanes.
+/// Adds `N` (a power of two) accumulators pairwise, then their lanes.
 #[inline(always)]
-fn acc_sum<V: SimdFloat>(acc: [V; 8]) -> f64 {
-    let q = [acc[0].add(acc[4]), acc[1].add(acc[5]), acc[2].add(acc[6]), acc[3].add(acc[7])];
-    lane_sum(q[0].add(q[2]).add(q[1].add(q[3])))
+fn acc_sum<V: SimdFloat, const N: usize>(mut acc: [V; N]) -> f64 {
+    let mut n = N;
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            acc[i] = acc[i].add(acc[i + n]);
+        }
+    }
+    lane_sum(acc[0])
 }
 
 /// `sum x[i] y[i]` over `n <= DOT_RUN` contiguous elements, in f64: f32
@@ -51,54 +57,72 @@ pub unsafe fn dot_run<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, y: *cons
     }
 }
 
-/// Loads of f32 or f64 elements as f64 vectors, `F64::LANES` at a time.
-trait LoadF64<S: Simd>: Sized {
-    /// `m <= F64::LANES` elements at `p`; lanes past `m` are 0.
-    unsafe fn load_f64(p: *const Self, m: usize) -> S::F64;
-}
-impl<S: Simd> LoadF64<S> for f64 {
+/// How a dot reads f32 or f64 elements: as f64 vectors, exactly.
+trait DotLoad<S: Simd>: Real {
+    type V: SimdFloat<Scalar = f64>;
+    /// Independent accumulators: enough to cover the FMA latency at the
+    /// rate the loads run (measured on Zen 4: more than 4 converting
+    /// loads in flight per operand made the 256-bit f32 loop slower).
+    const ACCUMULATORS: usize;
+    /// `V::LANES` elements at `p`.
+    unsafe fn load(p: *const Self) -> Self::V;
+    /// `m < V::LANES` elements at `p`, the other lanes 0.
     #[inline(always)]
-    unsafe fn load_f64(p: *const f64, m: usize) -> S::F64 {
-        if m == <S::F64 as SimdFloat>::LANES {
-            <S::F64 as SimdFloat>::load(p)
-        } else {
-            <S::F64 as SimdFloat>::load_partial(p, m)
-        }
+    unsafe fn load_tail(p: *const Self, m: usize) -> Self::V {
+        let mut buf = [Self::from_f64(0.0); 16];
+        core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), m);
+        Self::load(buf.as_ptr())
     }
 }
-impl<S: Simd> LoadF64<S> for f32 {
-    /// A converting load (`vcvtps2pd` from memory on x86): each f32
-    /// becomes f64 on the way in, exactly.
+impl<S: Simd> DotLoad<S> for f64 {
+    type V = S::F64;
+    const ACCUMULATORS: usize = 8;
     #[inline(always)]
-    unsafe fn load_f64(p: *const f32, m: usize) -> S::F64 {
-        if m == <S::F64 as SimdFloat>::LANES {
-            S::load_widen(p)
-        } else {
-            S::widen(<S::F32 as SimdFloat>::load_partial(p, m)).0
-        }
+    unsafe fn load(p: *const f64) -> S::F64 {
+        S::F64::load(p)
+    }
+}
+impl<S: Simd> DotLoad<S> for f32 {
+    type V = S::WidenF64;
+    const ACCUMULATORS: usize = 4;
+    /// A converting load (`vcvtps2pd` from memory on x86).
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> S::WidenF64 {
+        S::load_widen(p)
     }
 }
 
-/// The dot of a contiguous run with 8 f64 vector accumulators.
+/// The dot of a contiguous run with `E::ACCUMULATORS` f64 vector accumulators.
 #[inline(always)]
-unsafe fn dot_in_f64<S: Simd, E: LoadF64<S>>(n: usize, x: *const E, y: *const E) -> f64 {
-    let l = <S::F64 as SimdFloat>::LANES;
-    let mut acc = [<S::F64 as SimdFloat>::splat(0.0); 8];
+unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>>(n: usize, x: *const E, y: *const E) -> f64 {
+    if E::ACCUMULATORS == 4 {
+        dot_with::<S, E, 4>(n, x, y)
+    } else {
+        dot_with::<S, E, 8>(n, x, y)
+    }
+}
+
+#[inline(always)]
+unsafe fn dot_with<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *const E, y: *const E) -> f64 {
+    let l = E::V::LANES;
+    let mut acc = [E::V::splat(0.0); ACC];
     let mut i = 0;
-    while i + 8 * l <= n {
+    while i + ACC * l <= n {
         for (u, a) in acc.iter_mut().enumerate() {
             let p = i + u * l;
-            *a = E::load_f64(x.add(p), l).mul_add(E::load_f64(y.add(p), l), *a);
+            *a = E::load(x.add(p)).mul_add(E::load(y.add(p)), *a);
         }
-        i += 8 * l;
+        i += ACC * l;
     }
-    // The tail: fewer than 8 vectors, the last one partial.
+    // The tail: fewer than ACC vectors, the last one partial.
     let mut u = 0;
-    while i < n {
-        let m = (n - i).min(l);
-        acc[u] = E::load_f64(x.add(i), m).mul_add(E::load_f64(y.add(i), m), acc[u]);
+    while i + l <= n {
+        acc[u] = E::load(x.add(i)).mul_add(E::load(y.add(i)), acc[u]);
         u += 1;
-        i += m;
+        i += l;
+    }
+    if i < n {
+        acc[u] = E::load_tail(x.add(i), n - i).mul_add(E::load_tail(y.add(i), n - i), acc[u]);
     }
     acc_sum(acc)
 }

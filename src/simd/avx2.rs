@@ -255,6 +255,7 @@ impl Simd for Avx2 {
             (F64x4(lo), F64x4(hi))
         }
     }
+    type WidenF64 = F64x4;
     #[inline(always)]
     unsafe fn load_widen(p: *const f32) -> F64x4 {
         F64x4(_mm256_cvtps_pd(_mm_loadu_ps(p)))

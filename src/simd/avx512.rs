@@ -189,9 +189,10 @@ impl Simd for Avx512 {
             (F64x8(lo), F64x8(hi))
         }
     }
+    type WidenF64 = super::avx2::F64x4;
     #[inline(always)]
-    unsafe fn load_widen(p: *const f32) -> F64x8 {
-        F64x8(_mm512_cvtps_pd(_mm256_loadu_ps(p)))
+    unsafe fn load_widen(p: *const f32) -> super::avx2::F64x4 {
+        super::avx2::F64x4(_mm256_cvtps_pd(_mm_loadu_ps(p)))
     }
     #[inline(always)]
     fn narrow(lo: F64x8, hi: F64x8) -> F32x16 {

@@ -197,6 +197,11 @@ portable_float!(F64x4, f64x4, f64, u64x4, 4, 6755399441055744.0f64, -2044.0f64, 
 impl Simd for Portable {
     type F32 = F32x8;
     type F64 = F64x4;
+    type WidenF64 = F64x4;
+    #[inline(always)]
+    unsafe fn load_widen(p: *const f32) -> F64x4 {
+        F64x4(f64x4::new(core::array::from_fn(|i| *p.add(i) as f64)))
+    }
     #[inline(always)]
     fn widen(x: F32x8) -> (F64x4, F64x4) {
         let a = x.0.to_array();
