@@ -33,8 +33,12 @@ fn sweep_f32(exec: numkern::ops::Exec, op: UnaryOp, step: u64) -> (f64, f32) {
     let mut ys = vec![0f32; BATCH];
     let (mut worst, mut at) = (0f64, 0f32);
     let mut bits: u64 = 0;
+    // The first batch starts with the special values a sampled sweep may step over.
+    let specials = [0.0f32, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, f32::MIN_POSITIVE, -f32::MIN_POSITIVE, f32::MAX, f32::MIN, 1e-45, -1e-45];
+    xs[..specials.len()].copy_from_slice(&specials);
+    let mut first = specials.len();
     while bits < 1 << 32 {
-        let mut n = 0;
+        let mut n = std::mem::take(&mut first);
         while n < BATCH && bits < 1 << 32 {
             xs[n] = f32::from_bits(bits as u32);
             n += 1;

@@ -80,11 +80,11 @@ impl<S: Simd> KernelReal<S> for f32 {
     }
     #[inline(always)]
     fn gelu_tanh(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::gelu_tanh)
+        math::gelu_tanh_f32::<S>(x)
     }
     #[inline(always)]
     fn silu(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::silu)
+        math::silu_f32::<S>(x)
     }
     #[inline(always)]
     fn softplus(x: S::F32) -> S::F32 {

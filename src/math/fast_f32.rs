@@ -1,4 +1,4 @@
-//! The hot f32 functions (exp, sigmoid, tanh),
+//! The hot f32 functions (exp, sigmoid, tanh, silu, gelu's tanh form),
 //! evaluated natively in f32 with a 16-entry table so the polynomial is
 //! short: the cost sits in a handful of FMAs and one `vpermps` per table half.
 //!
@@ -145,11 +145,29 @@ pub fn exp_f32<S: Simd>(x: S::F32) -> S::F32 {
 /// early, and the residual above never goes subnormal.
 #[inline(always)]
 pub fn sigmoid_f32<S: Simd>(x: S::F32) -> S::F32 {
-    let xc = k::<S::F32>(80.0).min_raw(x); // min_raw keeps NaN
-    let t = xc.mul_add(k(LOG2_E), k(SIGMOID_SHIFTER));
+    let (r, deep) = times_sigmoid::<S, false, false>(x, x, x);
+    if S::F32::mask_bits(deep) == 0 {
+        r
+    } else {
+        S::F32::select(deep, exp_f32::<S>(x), r)
+    }
+}
+
+/// `x * sigmoid(z)` (`TIMES`) or `sigmoid(z)`, with z = z_hi + z_lo when
+/// `WITH_LO`; the quotient of [`sigmoid_f32`], its numerator uC times x
+/// carried exactly as a product and its FMA error, so the result is still
+/// rounded about once. Returns the result and the lanes with z < -70,
+/// which the caller must replace (there the residual could go subnormal);
+/// lanes with z > 80 hold sigmoid = 1 but not yet x (x uC may overflow).
+#[inline(always)]
+fn times_sigmoid<S: Simd, const TIMES: bool, const WITH_LO: bool>(x: S::F32, z: S::F32, z_lo: S::F32) -> (S::F32, <S::F32 as SimdFloat>::Mask) {
+    let zc = k::<S::F32>(80.0).min_raw(z); // min_raw keeps NaN
+    let t = zc.mul_add(k(LOG2_E), k(SIGMOID_SHIFTER));
     let scale = t.sub(k(SIGMOID_SHIFTER));
-    let s = scale.mul_add(k(-LN2_HI), xc);
+    let s = scale.mul_add(k(-LN2_HI), zc);
     let s = scale.mul_add(k(-LN2_LO), s);
+    // |z_lo| < 2^-17 beside |s| <= ln2/32: the sum's rounding is 2^-29 of e^-s.
+    let s = if WITH_LO { s.add(z_lo) } else { s };
     // e^-s - 1 = -s + s^2 (G0 - G1 s).
     let q = s.mul_add(k(-G1), k(G0));
     let p = s.mul(s).mul_add(q, s.neg());
@@ -160,18 +178,75 @@ pub fn sigmoid_f32<S: Simd>(x: S::F32) -> S::F32 {
     let (a, b) = (uc.max_raw(h), uc.min_raw(h));
     let d = a.add(b);
     let d_lo = h_lo.add(b.sub(d.sub(a)));
-    // z0 ~ uC / (d + d_lo) to 2^-14; the residual is against uC itself, so
-    // z0's own rounding is corrected too.
+    // z0 ~ num / (d + d_lo) to 2^-14; the residual is against the numerator
+    // itself (x uC = num + num_lo exactly), so z0's own rounding is corrected too.
+    let (num, num_lo) = if TIMES {
+        let num = x.mul(uc);
+        (num, x.mul_add(uc, num.neg()))
+    } else {
+        (uc, uc)
+    };
     let y0 = d.add(d_lo).recip_approx();
-    let z0 = y0.mul(uc);
-    let residual = z0.neg_mul_add(d, uc);
+    let z0 = y0.mul(num);
+    let residual = z0.neg_mul_add(d, num);
     let residual = z0.neg_mul_add(d_lo, residual);
-    let r = residual.mul_add(y0, z0);
-    let deep = x.lt(k(-70.0));
+    let r = if TIMES {
+        // x sigmoid(z) has x's sign; the sum above gives +0 for x = -0.
+        residual.add(num_lo).mul_add(y0, z0).bit_or(x.sign_bit())
+    } else {
+        residual.mul_add(y0, z0)
+    };
+    (r, z.lt(k(-70.0)))
+}
+
+/// x sigmoid(x) in f32: the quotient of [`sigmoid_f32`] with numerator x uC,
+/// rounded about once. Above 80 the result is x (it rounds to x from 17 up);
+/// below -70 the lanes take the f64 algorithm (rare: one branch per vector),
+/// where the result heads into the subnormals.
+#[inline(always)]
+pub fn silu_f32<S: Simd>(x: S::F32) -> S::F32 {
+    let (r, deep) = times_sigmoid::<S, true, false>(x, x, x);
+    let r = S::F32::select(x.gt(k(80.0)), x, r);
     if S::F32::mask_bits(deep) == 0 {
         r
     } else {
-        S::F32::select(deep, exp_f32::<S>(x), r)
+        // The f64 algorithm, widened and rounded once.
+        let (lo, hi) = S::widen(x);
+        S::F32::select(deep, S::narrow(super::silu(lo), super::silu(hi)), r)
+    }
+}
+
+/// 2 sqrt(2/pi) = GT_C1 + GT_C1_LO and 0.044715 times it = GT_C2 + GT_C2_LO
+/// (each pair the f32 rounding and the rest).
+const GT_C1: f32 = 1.595_769_2;
+const GT_C1_LO: f32 = -4.534_068e-8;
+const GT_C2: f32 = 0.071_354_814;
+const GT_C2_LO: f32 = 2.398_832_5e-9;
+
+/// GELU's tanh form, x sigmoid(z) with z = x (GT_C1 + GT_C2 x^2), in f32.
+/// An error in z is a relative error z sigmoid(-z) in the result (20 ULP
+/// at z = -10 from z rounded once), so z is formed as z + z_lo with
+/// error-free products and a Fast2Sum (both terms are >= 0), to 2^-40,
+/// and fed to [`times_sigmoid`]. z > 80 gives x; z < -70 (x < -8.1) takes
+/// the f64 algorithm.
+#[inline(always)]
+pub fn gelu_tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
+    let w = x.mul(x);
+    let w_lo = x.mul_add(x, w.neg());
+    let q = w.mul(k(GT_C2));
+    let q_lo = w.mul_add(k(GT_C2), q.neg()).add(w_lo.mul_add(k(GT_C2), w.mul(k(GT_C2_LO))));
+    let (a, b) = (q.max_raw(k(GT_C1)), q.min_raw(k(GT_C1)));
+    let t = a.add(b);
+    let t_lo = b.sub(t.sub(a)).add(q_lo.add(k(GT_C1_LO)));
+    let z = x.mul(t);
+    let z_lo = x.mul_add(t, z.neg()).add(x.mul(t_lo));
+    let (r, deep) = times_sigmoid::<S, true, true>(x, z, z_lo);
+    let r = S::F32::select(z.gt(k(80.0)), x, r);
+    if S::F32::mask_bits(deep) == 0 {
+        r
+    } else {
+        let (lo, hi) = S::widen(x);
+        S::F32::select(deep, S::narrow(super::gelu_tanh(lo), super::gelu_tanh(hi)), r)
     }
 }
 

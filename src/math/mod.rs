@@ -2,7 +2,8 @@
 //! tier runs the same algorithm (and gets the same bits where the tier's
 //! primitive operations are correctly rounded).
 //!
-//! f32 `exp`, `tanh` and `sigmoid` run in f32 (they are the hot ones); the
+//! f32 `exp`, `tanh`, `sigmoid`, `silu` and `gelu_tanh` run in f32 (they
+//! are the hot ones, and the last four fuse into GEMM's write-back); the
 //! other f32 functions evaluate the f64 algorithm on widened lanes and round
 //! once, which makes them ~0.5 ULP. Accuracy (max error against a correctly
 //! rounded reference, measured over all f32 inputs / 10^7-sample f64 sweeps,
@@ -16,7 +17,7 @@ use crate::simd::SimdFloat;
 
 pub mod fast_f32;
 mod tanh_table;
-pub use fast_f32::{exp_f32, sigmoid_f32, tanh_f32};
+pub use fast_f32::{exp_f32, gelu_tanh_f32, sigmoid_f32, silu_f32, tanh_f32};
 
 #[inline(always)]
 fn k<V: SimdFloat>(c: f64) -> V {
