@@ -4,7 +4,7 @@
 //! `cargo bench --bench gemm -- <filter>`, e.g. `-- 'f32/1024'` or `-- dot/`. The side-by-side OpenBLAS figures are `--bench vs_openblas`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use numkern::kernels::KernelFloat;
+use numkern::kernels::{Activation, KernelFloat};
 use numkern::ops::Exec;
 use numkern::{available_tiers, ArrayView, ArrayViewMut, Ctx};
 use std::hint::black_box;
@@ -64,14 +64,14 @@ fn bench_vector_products<T: KernelFloat + Default>(c: &mut Criterion, dt: &str) 
         g.bench_function("matmul/32x64x64@64x64", |b| {
             b.iter(|| ex.matmul(black_box(&xb), black_box(&w), &mut ArrayViewMut::from_slice(&mut out[..32 * 64 * 64], &[32, 64, 64]).unwrap()).unwrap())
         });
-        // The transformer-style layer: (batch, tokens, k) @ w + bias, gelu.
+        // The transformer-style layer: (batch, tokens, k) @ w + bias, then
+        // an activation fused into the write-back.
         let bias = ArrayView::from_slice(&data[..64], &[64]).unwrap();
-        g.bench_function("linear_gelu/32x64x64@64x64", |b| {
-            b.iter(|| {
-                ex.linear(black_box(&xb), black_box(&w), Some(&bias), numkern::kernels::Activation::Gelu, &mut ArrayViewMut::from_slice(&mut out[..32 * 64 * 64], &[32, 64, 64]).unwrap())
-                    .unwrap()
-            })
-        });
+        for act in [Activation::None, Activation::Gelu, Activation::GeluTanh, Activation::Silu] {
+            g.bench_function(format!("linear_{}/32x64x64@64x64", act.name()), |b| {
+                b.iter(|| ex.linear(black_box(&xb), black_box(&w), Some(&bias), act, &mut ArrayViewMut::from_slice(&mut out[..32 * 64 * 64], &[32, 64, 64]).unwrap()).unwrap())
+            });
+        }
         g.finish();
     }
 }

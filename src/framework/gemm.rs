@@ -74,7 +74,7 @@ impl Blocking {
     /// write-back: KC 256 / 384 / 512 / 1024 gave 51 / 52 / 53 / 52).
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
-        let kc = round_down(caches.l1d / (nr * elem), 8).clamp(64, 1024);
+        let kc = round_down(caches.l1d / (nr * elem), 8).clamp(MIN_KC, 1024);
         let mc = round_down(2 * caches.l2 / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
@@ -156,6 +156,9 @@ thread_local! {
     static PACK_B: RefCell<Vec<Aligned>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The shortest KC [`Blocking::new`] chooses.
+const MIN_KC: usize = 64;
+
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
 struct Aligned([u8; 64]);
@@ -230,7 +233,10 @@ pub unsafe fn gemm<T: KernelFloat>(
     // contiguous direction, compute C^T = B^T A^T instead.
     let swap = c.cs.unsigned_abs() < c.rs.unsigned_abs();
     let (m, n, a, b, c, bias_along_rows) = if swap { (n, m, b.t(), a.t(), c.t(), true) } else { (m, n, a, b, c, false) };
-    let blk = Blocking::of(kernel.mr, kernel.nr, core::mem::size_of::<T>());
+    // A K no longer than the shortest KC is one block: small products skip
+    // the blocking lookup.
+    let blocking = || Blocking::of(kernel.mr, kernel.nr, core::mem::size_of::<T>());
+    let kc_max = if k <= MIN_KC { MIN_KC } else { blocking().kc };
     let (mr, nr) = (kernel.mr, kernel.nr);
     // The fused epilogue of the tile at (i0, j0), on the last K block only.
     let fused = Shared(epilogue);
@@ -249,7 +255,7 @@ pub unsafe fn gemm<T: KernelFloat>(
     };
     let work = m.saturating_mul(n).saturating_mul(k.max(1));
     let threads = if work < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
-    let k_blocks = k.div_ceil(blk.kc).max(1);
+    let k_blocks = k.div_ceil(kc_max).max(1);
     // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
     // pass over C, so none should be short.
     let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
@@ -297,11 +303,8 @@ pub unsafe fn gemm<T: KernelFloat>(
         };
         let edge = (n_tiles - 1) * nr;
         let padded = columns_read(nr, n - edge) > n - edge;
-        with_buffer::<T, _>(&PACK_B, if padded { k.max(1) * nr } else { 1 }, |bp| {
-            if padded {
-                pack_panel(Mat { ptr: b.at(0, edge), rs: b.cs, cs: b.rs }, n - edge, k, nr, bp);
-            }
-            let bp = Shared(bp as *const T);
+        let body = |bp: *const T| {
+            let bp = Shared(bp);
             let run_unit = |unit: usize| {
                 let (a, b, _) = shared.get();
                 // One column tile and row group, or (one thread) everything.
@@ -331,9 +334,18 @@ pub unsafe fn gemm<T: KernelFloat>(
                 }
             };
             run_chunks(units, 1, threads, |range| range.for_each(run_unit));
-        });
+        };
+        if padded {
+            with_buffer::<T, _>(&PACK_B, k.max(1) * nr, |bp| {
+                pack_panel(Mat { ptr: b.at(0, edge), rs: b.cs, cs: b.rs }, n - edge, k, nr, bp);
+                body(bp)
+            });
+        } else {
+            body(core::ptr::null());
+        }
         return;
     }
+    let blk = blocking();
 
     for jc in (0..n).step_by(blk.nc) {
         let ncb = blk.nc.min(n - jc);

@@ -57,19 +57,6 @@ impl Activation {
             Activation::Silu => Some(U::Silu),
         }
     }
-    #[inline(always)]
-    pub(crate) fn apply<S: Simd, T: KernelReal<S>>(self, x: T::V) -> T::V {
-        let z = T::V::splat(T::from_f64(0.0));
-        match self {
-            Activation::None => x,
-            Activation::Relu => unary_maps::Relu::apply::<S, T>(x, z, z),
-            Activation::Gelu => unary_maps::Gelu::apply::<S, T>(x, z, z),
-            Activation::GeluTanh => unary_maps::GeluTanh::apply::<S, T>(x, z, z),
-            Activation::Sigmoid => unary_maps::Sigmoid::apply::<S, T>(x, z, z),
-            Activation::Tanh => unary_maps::Tanh::apply::<S, T>(x, z, z),
-            Activation::Silu => unary_maps::Silu::apply::<S, T>(x, z, z),
-        }
-    }
 }
 
 /// What happens to a finished tile after `alpha * AB + beta * C`: nothing
@@ -272,7 +259,9 @@ unsafe fn write_back_full<S: Simd, T: KernelReal<S>, const MV: usize, const NR: 
     }
 }
 
-/// `c` column j at `c + j * ldc`, rows contiguous.
+/// `c` column j at `c + j * ldc`, rows contiguous. One loop per activation:
+/// matching it per vector inside one loop cost a fused silu 0.76 ns per
+/// element against 0.35 for a separate pass.
 #[inline(always)]
 unsafe fn write_back<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize>(
     acc: &[[T::V; MV]; NR],
@@ -280,6 +269,36 @@ unsafe fn write_back<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize
     c: *mut T,
     ldc: isize,
 ) {
+    // A type per activation, not a closure: a closure's body is not
+    // inlined into the tier's `#[target_feature]` function (10-50x slower).
+    macro_rules! per_activation {
+        ($($act:ident => $map:ty),*) => {
+            match t.epilogue.act {
+                $(Activation::$act => write_back_with::<S, T, MV, NR, $map>(acc, t, c, ldc),)*
+            }
+        };
+    }
+    use unary_maps as u;
+    per_activation!(None => Identity, Relu => u::Relu, Gelu => u::Gelu, GeluTanh => u::GeluTanh, Sigmoid => u::Sigmoid, Tanh => u::Tanh, Silu => u::Silu)
+}
+
+/// The `None` activation.
+struct Identity;
+impl UnaryMap for Identity {
+    #[inline(always)]
+    fn apply<S: Simd, T: KernelReal<S>>(x: T::V, _: T::V, _: T::V) -> T::V {
+        x
+    }
+}
+
+#[inline(always)]
+unsafe fn write_back_with<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, Act: UnaryMap>(
+    acc: &[[T::V; MV]; NR],
+    t: &MicroTile<T>,
+    c: *mut T,
+    ldc: isize,
+) {
+    let zero = T::V::splat(T::from_f64(0.0));
     let l = T::V::LANES;
     let one = T::from_f64(1.0);
     let (alpha, beta) = (T::V::splat(t.alpha), T::V::splat(t.beta));
@@ -316,7 +335,7 @@ unsafe fn write_back<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize
                 };
                 r = r.add(bias);
             }
-            r = e.act.apply::<S, T>(r);
+            r = Act::apply::<S, T>(r, zero, zero);
             if rows == l {
                 r.store(p)
             } else {

@@ -202,7 +202,8 @@ fn times_sigmoid<S: Simd, const TIMES: bool, const WITH_LO: bool>(x: S::F32, z: 
 /// x sigmoid(x) in f32: the quotient of [`sigmoid_f32`] with numerator x uC,
 /// rounded about once. Above 80 the result is x (it rounds to x from 17 up);
 /// below -70 the lanes take the f64 algorithm (rare: one branch per vector),
-/// where the result heads into the subnormals.
+/// where the result heads into the subnormals. 0.844 ULP measured over all
+/// 2^32 inputs (AVX-512 and AVX2).
 #[inline(always)]
 pub fn silu_f32<S: Simd>(x: S::F32) -> S::F32 {
     let (r, deep) = times_sigmoid::<S, true, false>(x, x, x);
@@ -228,7 +229,8 @@ const GT_C2_LO: f32 = 2.398_832_5e-9;
 /// at z = -10 from z rounded once), so z is formed as z + z_lo with
 /// error-free products and a Fast2Sum (both terms are >= 0), to 2^-40,
 /// and fed to [`times_sigmoid`]. z > 80 gives x; z < -70 (x < -8.1) takes
-/// the f64 algorithm.
+/// the f64 algorithm. 0.839 ULP (AVX-512) and 0.844 (AVX2) measured over
+/// all 2^32 inputs.
 #[inline(always)]
 pub fn gelu_tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
     let w = x.mul(x);
