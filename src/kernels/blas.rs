@@ -50,20 +50,19 @@ fn acc_sum<V: SimdFloat, const N: usize>(mut acc: [V; N]) -> f64 {
 /// `x` and `y` valid for `n` reads.
 #[inline(always)]
 pub unsafe fn dot_run<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
+    // Accumulators enough to cover the FMA latency at the rate the loads
+    // run: 4 for f32 (on Zen 4, 8 made the 256-bit converting loop slower:
+    // 97 ns against 71 for 1024 pairs), 8 for f64.
     if T::DTYPE == DType::F32 {
-        dot_in_f64::<S, f32>(n, x as *const f32, y as *const f32)
+        dot_in_f64::<S, f32, 4>(n, x as *const f32, y as *const f32)
     } else {
-        dot_in_f64::<S, f64>(n, x as *const f64, y as *const f64)
+        dot_in_f64::<S, f64, 8>(n, x as *const f64, y as *const f64)
     }
 }
 
 /// How a dot reads f32 or f64 elements: as f64 vectors, exactly.
 trait DotLoad<S: Simd>: Real {
     type V: SimdFloat<Scalar = f64>;
-    /// Independent accumulators: enough to cover the FMA latency at the
-    /// rate the loads run (measured on Zen 4: more than 4 converting
-    /// loads in flight per operand made the 256-bit f32 loop slower).
-    const ACCUMULATORS: usize;
     /// `V::LANES` elements at `p`.
     unsafe fn load(p: *const Self) -> Self::V;
     /// `m < V::LANES` elements at `p`, the other lanes 0.
@@ -76,7 +75,6 @@ trait DotLoad<S: Simd>: Real {
 }
 impl<S: Simd> DotLoad<S> for f64 {
     type V = S::F64;
-    const ACCUMULATORS: usize = 8;
     #[inline(always)]
     unsafe fn load(p: *const f64) -> S::F64 {
         S::F64::load(p)
@@ -84,7 +82,6 @@ impl<S: Simd> DotLoad<S> for f64 {
 }
 impl<S: Simd> DotLoad<S> for f32 {
     type V = S::WidenF64;
-    const ACCUMULATORS: usize = 4;
     /// A converting load (`vcvtps2pd` from memory on x86).
     #[inline(always)]
     unsafe fn load(p: *const f32) -> S::WidenF64 {
@@ -92,18 +89,9 @@ impl<S: Simd> DotLoad<S> for f32 {
     }
 }
 
-/// The dot of a contiguous run with `E::ACCUMULATORS` f64 vector accumulators.
+/// The dot of a contiguous run with `ACC` f64 vector accumulators.
 #[inline(always)]
-unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>>(n: usize, x: *const E, y: *const E) -> f64 {
-    if E::ACCUMULATORS == 4 {
-        dot_with::<S, E, 4>(n, x, y)
-    } else {
-        dot_with::<S, E, 8>(n, x, y)
-    }
-}
-
-#[inline(always)]
-unsafe fn dot_with<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *const E, y: *const E) -> f64 {
+unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *const E, y: *const E) -> f64 {
     let l = E::V::LANES;
     let mut acc = [E::V::splat(0.0); ACC];
     let mut i = 0;

@@ -38,16 +38,7 @@ fn lanewise<V: SimdFloat>(x: V, y: V, f: impl Fn(V::Scalar, V::Scalar) -> V::Sca
 }
 use crate::dtype::Real;
 
-/// f32 through the f64 algorithm: widen, evaluate, round once. A macro, not a
-/// function taking `impl Fn`: a fn item called through `Fn::call` is not
-/// inlined into the `#[target_feature]` wrapper and then runs without the
-/// tier's instructions (measured: 40x slower on AVX-512).
-macro_rules! via_f64 {
-    ($S:ty, $x:expr, $f:path) => {{
-        let (lo, hi) = <$S as Simd>::widen($x);
-        <$S as Simd>::narrow($f(lo), $f(hi))
-    }};
-}
+use crate::math::via_f64;
 
 impl<S: Simd> KernelReal<S> for f32 {
     #[inline(always)]

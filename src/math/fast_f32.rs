@@ -211,9 +211,7 @@ pub fn silu_f32<S: Simd>(x: S::F32) -> S::F32 {
     if S::F32::mask_bits(deep) == 0 {
         r
     } else {
-        // The f64 algorithm, widened and rounded once.
-        let (lo, hi) = S::widen(x);
-        S::F32::select(deep, S::narrow(super::silu(lo), super::silu(hi)), r)
+        S::F32::select(deep, super::via_f64!(S, x, super::silu), r)
     }
 }
 
@@ -247,8 +245,7 @@ pub fn gelu_tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
     if S::F32::mask_bits(deep) == 0 {
         r
     } else {
-        let (lo, hi) = S::widen(x);
-        S::F32::select(deep, S::narrow(super::gelu_tanh(lo), super::gelu_tanh(hi)), r)
+        S::F32::select(deep, super::via_f64!(S, x, super::gelu_tanh), r)
     }
 }
 
