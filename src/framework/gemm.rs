@@ -237,6 +237,7 @@ unsafe fn copy_short<T: Copy>(s: *const T, d: *mut T, len: usize) {
 /// Every operand valid over its extent; C must not overlap A, B or the
 /// bias, and must not write an element twice (no zero strides).
 #[allow(clippy::too_many_arguments)]
+#[inline]
 pub unsafe fn gemm<T: KernelFloat>(
     kernel: GemmKernel<T>,
     threads: usize,
@@ -257,10 +258,7 @@ pub unsafe fn gemm<T: KernelFloat>(
     // contiguous direction, compute C^T = B^T A^T instead.
     let swap = c.cs.unsigned_abs() < c.rs.unsigned_abs();
     let (m, n, a, b, c, bias_along_rows) = if swap { (n, m, b.t(), a.t(), c.t(), true) } else { (m, n, a, b, c, false) };
-    // A K no longer than the shortest KC is one block: small products skip
-    // the blocking lookup.
     let blocking = || Blocking::of(kernel.mr, kernel.nr, core::mem::size_of::<T>());
-    let kc_max = if k <= MIN_KC { MIN_KC } else { blocking().kc };
     let (mr, nr) = (kernel.mr, kernel.nr);
     // The fused epilogue of the tile at (i0, j0), on the last K block only.
     let fused = Shared(epilogue);
@@ -279,10 +277,17 @@ pub unsafe fn gemm<T: KernelFloat>(
     };
     let work = m.saturating_mul(n).saturating_mul(k.max(1));
     let threads = if work < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
-    let k_blocks = k.div_ceil(kc_max).max(1);
     // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
-    // pass over C, so none should be short.
-    let kc = k.div_ceil(k_blocks).next_multiple_of(8).max(1);
+    // pass over C, so none should be short. A K no longer than the shortest
+    // KC is one block: small products skip the blocking lookup and the
+    // divisions (each division, and there were five, costs about as much
+    // as a K step of a tile).
+    let (k_blocks, kc) = if k <= MIN_KC {
+        (1, k.next_multiple_of(8).max(1))
+    } else {
+        let k_blocks = k.div_ceil(blocking().kc);
+        (k_blocks, k.div_ceil(k_blocks).next_multiple_of(8))
+    };
     let shared = Shared((a, b, c));
     // C's side of the tile at (i0, j0) in K block kb: beta on the first
     // block only (later ones add to it), the fused epilogue on the last.
@@ -316,8 +321,9 @@ pub unsafe fn gemm<T: KernelFloat>(
         // may read a few columns of B past a right edge, so such an edge
         // is copied into a zero-padded panel first. Work units: column
         // tiles, and row groups when those are too few.
-        let (m_tiles, n_tiles) = (m.div_ceil(mr), n.div_ceil(nr));
+        let edge = (n - 1) / nr * nr;
         let (units, row_groups, rows_per_group) = if threads > 1 {
+            let (m_tiles, n_tiles) = (m.div_ceil(mr), edge / nr + 1);
             let groups = (IN_PLACE_UNITS_PER_THREAD * threads).div_ceil(n_tiles).min(m_tiles);
             let tiles_per_group = m_tiles.div_ceil(groups);
             let groups = m_tiles.div_ceil(tiles_per_group);
@@ -325,7 +331,6 @@ pub unsafe fn gemm<T: KernelFloat>(
         } else {
             (1, 1, m)
         };
-        let edge = (n_tiles - 1) * nr;
         let padded = columns_read(nr, n - edge) > n - edge;
         let body = |bp: *const T| {
             let bp = Shared(bp);
@@ -357,7 +362,11 @@ pub unsafe fn gemm<T: KernelFloat>(
                     j0 += nr;
                 }
             };
-            run_chunks(units, 1, threads, |range| range.for_each(run_unit));
+            if units == 1 {
+                run_unit(0);
+            } else {
+                run_chunks(units, 1, threads, |range| range.for_each(run_unit));
+            }
         };
         if padded {
             with_buffer::<T, _>(&PACK_B, k.max(1) * nr, |bp| {

@@ -4,6 +4,7 @@
 use super::array::RawArray;
 
 /// Whether the byte ranges the two arrays touch intersect.
+#[inline]
 pub fn may_overlap(a: &RawArray, b: &RawArray) -> bool {
     // An empty array's range is empty, so it overlaps nothing.
     let (a0, a1) = a.byte_range();

@@ -33,7 +33,18 @@ macro_rules! with_float {
 }
 
 /// All named arrays must share one float dtype; returns it.
+#[inline]
 pub(crate) fn common_float(args: &[(&RawArray, &str)], what: &str) -> Result<DType> {
+    let dtype = args[0].0.dtype;
+    if dtype.is_float() && args.iter().all(|(a, _)| a.dtype == dtype) {
+        return Ok(dtype);
+    }
+    mixed_or_not_float(args, what)
+}
+
+#[cold]
+#[inline(never)]
+fn mixed_or_not_float(args: &[(&RawArray, &str)], what: &str) -> Result<DType> {
     let (first, first_name) = args[0];
     if !first.dtype.is_float() {
         return fail(

@@ -310,35 +310,56 @@ fn fold(batch: &[usize], strides: &[isize], m: usize, rs: isize) -> Option<isize
     Some(dims.last().map_or(rs, |d| d.1))
 }
 
+// The checks below are inlined and their messages built out of line: the
+// happy path of a small product is a few compares.
+
+#[inline]
 fn require_2d(a: &RawArray, name: &str, what: &str) -> Result<()> {
-    if a.ndim != 2 {
-        return fail(ErrorKind::ShapeMismatch, format!("{what}: `{name}` must be 2-D, got shape {}", shape_str(a.shape())));
+    if a.ndim == 2 {
+        Ok(())
+    } else {
+        wrong_ndim(a, 2, name, what)
     }
-    Ok(())
 }
 
+#[inline]
 fn require_1d(a: &RawArray, name: &str, what: &str) -> Result<()> {
-    if a.ndim != 1 {
-        return fail(ErrorKind::ShapeMismatch, format!("{what}: `{name}` must be 1-D, got shape {}", shape_str(a.shape())));
+    if a.ndim == 1 {
+        Ok(())
+    } else {
+        wrong_ndim(a, 1, name, what)
     }
-    Ok(())
 }
 
+#[cold]
+#[inline(never)]
+fn wrong_ndim(a: &RawArray, ndim: usize, name: &str, what: &str) -> Result<()> {
+    fail(ErrorKind::ShapeMismatch, format!("{what}: `{name}` must be {ndim}-D, got shape {}", shape_str(a.shape())))
+}
+
+#[inline]
 fn require_out_shape(what: &str, out: &RawArray, expected: &[usize], a: &RawArray, b: &RawArray) -> Result<()> {
     // Compared element by element: a slice `!=` is a `memcmp` call.
-    if out.ndim != expected.len() || out.shape().iter().zip(expected).any(|(x, y)| x != y) {
-        return fail(
-            ErrorKind::ShapeMismatch,
-            format!(
-                "{what}: output has shape {} but the product of {} and {} has shape {}",
-                shape_str(out.shape()),
-                shape_str(a.shape()),
-                shape_str(b.shape()),
-                shape_str(expected)
-            ),
-        );
+    if out.ndim == expected.len() && out.shape().iter().zip(expected).all(|(x, y)| x == y) {
+        Ok(())
+    } else {
+        wrong_out_shape(what, out, expected, a, b)
     }
-    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_out_shape(what: &str, out: &RawArray, expected: &[usize], a: &RawArray, b: &RawArray) -> Result<()> {
+    fail(
+        ErrorKind::ShapeMismatch,
+        format!(
+            "{what}: output has shape {} but the product of {} and {} has shape {}",
+            shape_str(out.shape()),
+            shape_str(a.shape()),
+            shape_str(b.shape()),
+            shape_str(expected)
+        ),
+    )
 }
 
 /// `c = alpha a b + beta c` for 2-D a (m x k), b (k x n), c (m x n) of
