@@ -67,7 +67,7 @@ impl<S: Simd> KernelReal<S> for f32 {
     }
     #[inline(always)]
     fn gelu(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::gelu_f64)
+        math::gelu_f32::<S>(x)
     }
     #[inline(always)]
     fn gelu_tanh(x: S::F32) -> S::F32 {

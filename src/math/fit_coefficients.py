@@ -187,3 +187,30 @@ rel = max(abs(h - C * mp.power(2, mp.mpf(16 - j) / 16)) / h for j, h in enumerat
 print(f"// SIGMOID_C = {short_f32(C)} (bits {struct.unpack('I', struct.pack('f', C))[0]:#x}), "
       f"table relative error {mp.nstr(rel * 2**24, 3)} * 2^-24")
 print("SIGMOID_EXP2_SCALED =", ", ".join(short_f32(h) for h in H))
+
+# f32 GELU, erf form (fast_f32.rs). |x| <= 1: x Phi(x) = x (1/2 + x S(x^2)),
+# S(w) = sum_n (-1)^n w^n / (sqrt(2 pi) 2^n n! (2n + 1)) (Taylor, 9 terms to
+# 2^-30 on w <= 1), S's constant as hi + lo. |x| > 1, y = |x|: Phi(-y) =
+# e^(-y^2/2) w K(u), w = C / (C + y), u = w - W_MID, K a Chebyshev fit of
+# degree 9 over y in [1, 14.5] (below -14.5, x Phi(x) rounds to -0), K's
+# constant as hi + lo. A single fit from y = 0 (degree 10, u twice as wide)
+# lost 1.5 ULP to the rounding of its coefficients and Horner steps.
+S = [mp.mpf(-1) ** n / (mp.sqrt(2 * mp.pi) * 2**n * mp.factorial(n) * (2 * n + 1)) for n in range(9)]
+print("GELU_S0_HI =", short_f32(f32(S[0])), " GELU_S0_LO =", short_f32(f32(S[0] - mp.mpf(f32(S[0])))))
+print("GELU_S =", ", ".join(short_f32(f32(c)) for c in reversed(S[1:])))
+C = mp.mpf(f32(2 * mp.sqrt(2)))
+W_LO, W_HI = C / (C + mp.mpf("14.5")), C / (C + 1)
+W_MID = mp.mpf(f32((W_LO + W_HI) / 2))
+
+
+def gelu_k(u):
+    w = W_MID + u
+    y = C / w - C
+    return mp.erfc(y / mp.sqrt(2)) / 2 * mp.exp(y * y / 2) / w
+
+
+k, err = fit(gelu_k, W_LO - W_MID, W_HI - W_MID, 9)
+print(f"// GELU K(u) degree 9, max rel error 2^{mp.nstr(mp.log(err / gelu_k(W_LO - W_MID), 2), 3)}")
+print("GELU_C =", short_f32(f32(C)), " GELU_W_MID =", short_f32(f32(W_MID)))
+print("GELU_K0_HI =", short_f32(f32(k[-1])), " GELU_K0_LO =", short_f32(f32(k[-1] - mp.mpf(f32(k[-1])))))
+print("GELU_K =", ", ".join(short_f32(f32(c)) for c in k[:-1]))

@@ -29,7 +29,7 @@ pub(crate) use via_f64;
 
 pub mod fast_f32;
 mod tanh_table;
-pub use fast_f32::{exp_f32, gelu_tanh_f32, sigmoid_f32, silu_f32, tanh_f32};
+pub use fast_f32::{exp_f32, gelu_f32, gelu_tanh_f32, sigmoid_f32, silu_f32, tanh_f32};
 
 #[inline(always)]
 fn k<V: SimdFloat>(c: f64) -> V {

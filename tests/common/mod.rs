@@ -294,8 +294,8 @@ pub fn bound_f32(op: UnaryOp) -> f64 {
     use UnaryOp::*;
     match op {
         Exp | Expm1 | Log | Log1p => 1.0,
-        Tanh | Sigmoid | GeluTanh | Silu => 1.5,
-        Gelu | Softplus => 2.0,
+        Tanh | Sigmoid | GeluTanh | Silu | Gelu => 1.5,
+        Softplus => 2.0,
         _ => 0.5,
     }
 }
