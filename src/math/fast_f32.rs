@@ -309,10 +309,10 @@ pub fn gelu_f32<S: Simd>(x_in: S::F32) -> S::F32 {
     let x2_lo = x.mul_add(x, x2.neg());
     // |x| <= 1: x (1/2 + x S), with 1/2 + x S as h + h_lo.
     let (s, s_lo) = poly_pair::<S, 8>(x2, x2_lo, &GELU_S, GELU_S0_HI, GELU_S0_LO);
-    let u = x.mul(s);
-    let u_lo = x.mul_add(s, u.neg()).add(x.mul(s_lo));
-    let (h, h_lo) = two_sum(k(0.5), u);
-    let near = x.mul_add(h, x.mul(h_lo.add(u_lo)));
+    let xs = x.mul(s);
+    let xs_lo = x.mul_add(s, xs.neg()).add(x.mul(s_lo));
+    let (h, h_lo) = two_sum(k(0.5), xs);
+    let near = x.mul_add(h, x.mul(h_lo.add(xs_lo)));
     // |x| > 1: w = C / (C + y) as w + w_lo.
     let y = x.abs();
     let (d, d_lo) = two_sum(y, k(GELU_C));
