@@ -65,19 +65,18 @@ trait DotLoad<S: Simd>: Real {
     type V: SimdFloat<Scalar = f64>;
     /// `V::LANES` elements at `p`.
     unsafe fn load(p: *const Self) -> Self::V;
-    /// `m < V::LANES` elements at `p`, the other lanes 0.
-    #[inline(always)]
-    unsafe fn load_tail(p: *const Self, m: usize) -> Self::V {
-        let mut buf = [Self::from_f64(0.0); 16];
-        core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), m);
-        Self::load(buf.as_ptr())
-    }
+    /// `m` elements at `p` into lanes `first .. first + m`, the other lanes 0.
+    unsafe fn load_lanes(p: *const Self, first: usize, m: usize) -> Self::V;
 }
 impl<S: Simd> DotLoad<S> for f64 {
     type V = S::F64;
     #[inline(always)]
     unsafe fn load(p: *const f64) -> S::F64 {
         S::F64::load(p)
+    }
+    #[inline(always)]
+    unsafe fn load_lanes(p: *const f64, first: usize, m: usize) -> S::F64 {
+        S::F64::load_lanes(p, first, m)
     }
 }
 impl<S: Simd> DotLoad<S> for f32 {
@@ -87,14 +86,41 @@ impl<S: Simd> DotLoad<S> for f32 {
     unsafe fn load(p: *const f32) -> S::WidenF64 {
         S::load_widen(p)
     }
+    #[inline(always)]
+    unsafe fn load_lanes(p: *const f32, first: usize, m: usize) -> S::WidenF64 {
+        S::load_widen_lanes(p, first, m)
+    }
 }
 
-/// The dot of a contiguous run with `ACC` f64 vector accumulators.
+/// Runs at least this long peel to aligned loads of x: a 1e3 f64 dot on
+/// AVX-512 took 142 ns with x and y 16 bytes past a line, 98 ns aligned.
+const DOT_PEEL_MIN: usize = 256;
+
+/// The dot of a contiguous run with `ACC` f64 vector accumulators: `ACC *
+/// LANES` slots, element i summed into slot i mod that count, in index
+/// order, and then the slots added as a halving tree (slot s with slot s +
+/// half, the half halved each level).
+///
+/// When the run peels `head` elements so that x's loads are aligned to
+/// their width, element i goes to slot (i - head) mod the count instead:
+/// the slots are rotated, each seeing the same additions in the same
+/// order. The halving tree pairs the same slots whatever the rotation
+/// (s and s + half mod the count are paired at each level, and addition
+/// commutes), so the result does not depend on where the operands sit in
+/// memory.
 #[inline(always)]
 unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *const E, y: *const E) -> f64 {
     let l = E::V::LANES;
-    let mut acc = [E::V::splat(0.0); ACC];
-    let mut i = 0;
+    let zero = E::V::splat(0.0);
+    let mut acc = [zero; ACC];
+    let width = l * core::mem::size_of::<E>();
+    let misalign = x as usize % width;
+    let head = if n >= DOT_PEEL_MIN && misalign % core::mem::size_of::<E>() == 0 { ((width - misalign) % width) / core::mem::size_of::<E>() } else { 0 };
+    if head > 0 {
+        // Elements 0..head are the first terms of the last `head` slots.
+        acc[ACC - 1] = E::load_lanes(x, l - head, head).mul_add(E::load_lanes(y, l - head, head), zero);
+    }
+    let mut i = head;
     while i + ACC * l <= n {
         for (u, a) in acc.iter_mut().enumerate() {
             let p = i + u * l;
@@ -102,15 +128,16 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
         }
         i += ACC * l;
     }
-    // The tail: fewer than ACC vectors, the last one partial.
-    let mut u = 0;
-    while i + l <= n {
-        acc[u] = E::load(x.add(i)).mul_add(E::load(y.add(i)), acc[u]);
-        u += 1;
-        i += l;
-    }
-    if i < n {
-        acc[u] = E::load_tail(x.add(i), n - i).mul_add(E::load_tail(y.add(i), n - i), acc[u]);
+    // The tail: at most ACC vectors, the last one partial (fixed indices
+    // keep the accumulators in registers).
+    for a in acc.iter_mut() {
+        if i >= n {
+            break;
+        }
+        let m = l.min(n - i);
+        let (xv, yv) = if m == l { (E::load(x.add(i)), E::load(y.add(i))) } else { (E::load_lanes(x.add(i), 0, m), E::load_lanes(y.add(i), 0, m)) };
+        *a = xv.mul_add(yv, *a);
+        i += m;
     }
     acc_sum(acc)
 }

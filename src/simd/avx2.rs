@@ -23,6 +23,16 @@ unsafe fn tail_mask64(n: usize) -> __m256i {
     _mm256_cmpgt_epi64(_mm256_set1_epi64x(n as i64), _mm256_setr_epi64x(0, 1, 2, 3))
 }
 
+/// `n` f32 values from `p` into lanes `first .. first + n` of an f64x4, the
+/// other lanes 0 (the AVX2 and AVX-512 tiers widen f32 through this type).
+#[inline(always)]
+pub(super) unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> F64x4 {
+    let lane = _mm_setr_epi32(0, 1, 2, 3);
+    let mask = _mm_andnot_si128(_mm_cmpgt_epi32(_mm_set1_epi32(first as i32), lane), _mm_cmpgt_epi32(_mm_set1_epi32((first + n) as i32), lane));
+    // Masked-off lanes are not read, so the address may point before p.
+    F64x4(_mm256_cvtps_pd(_mm_maskload_ps(p.wrapping_sub(first), mask)))
+}
+
 /// The parts shared by the f32 and f64 vectors; `$s` picks `_ps` or `_pd`.
 macro_rules! avx2_common {
     ($V:ident, $T:ty, $M:ty,
@@ -37,6 +47,11 @@ macro_rules! avx2_common {
         #[inline(always)]
         unsafe fn load_partial(p: *const $T, n: usize) -> Self {
             $V($maskload(p, $tail(n)))
+        }
+        #[inline(always)]
+        unsafe fn load_lanes(p: *const $T, first: usize, n: usize) -> Self {
+            // Masked-off lanes are not read, so the address may point before p.
+            $V($maskload(p.wrapping_sub(first), _mm256_andnot_si256($tail(first), $tail(first + n))))
         }
         #[inline(always)]
         unsafe fn store(self, p: *mut $T) {
@@ -259,6 +274,10 @@ impl Simd for Avx2 {
     #[inline(always)]
     unsafe fn load_widen(p: *const f32) -> F64x4 {
         F64x4(_mm256_cvtps_pd(_mm_loadu_ps(p)))
+    }
+    #[inline(always)]
+    unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> F64x4 {
+        load_widen_lanes(p, first, n)
     }
     #[inline(always)]
     fn narrow(lo: F64x4, hi: F64x4) -> F32x8 {

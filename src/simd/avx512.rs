@@ -29,6 +29,11 @@ macro_rules! avx512_float {
                 $V($i_maskz_loadu(low_bits(n) as $M, p as _))
             }
             #[inline(always)]
+            unsafe fn load_lanes(p: *const $T, first: usize, n: usize) -> Self {
+                // Masked-off lanes are not read, so the address may point before p.
+                $V($i_maskz_loadu((low_bits(first + n) & !low_bits(first)) as $M, p.wrapping_sub(first) as _))
+            }
+            #[inline(always)]
             unsafe fn store(self, p: *mut $T) {
                 $i_storeu(p as _, self.0)
             }
@@ -193,6 +198,10 @@ impl Simd for Avx512 {
     #[inline(always)]
     unsafe fn load_widen(p: *const f32) -> super::avx2::F64x4 {
         super::avx2::F64x4(_mm256_cvtps_pd(_mm_loadu_ps(p)))
+    }
+    #[inline(always)]
+    unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> super::avx2::F64x4 {
+        super::avx2::load_widen_lanes(p, first, n)
     }
     #[inline(always)]
     fn narrow(lo: F64x8, hi: F64x8) -> F32x16 {

@@ -29,6 +29,9 @@ pub trait SimdFloat: Copy + 'static {
     unsafe fn load(p: *const Self::Scalar) -> Self;
     /// Loads `n < LANES` elements; other lanes are 0. Never reads past `p + n`.
     unsafe fn load_partial(p: *const Self::Scalar, n: usize) -> Self;
+    /// Loads `n` elements from `p` into lanes `first .. first + n` (at most
+    /// `LANES`); other lanes are 0. Never reads outside `p .. p + n`.
+    unsafe fn load_lanes(p: *const Self::Scalar, first: usize, n: usize) -> Self;
     unsafe fn store(self, p: *mut Self::Scalar);
     /// Stores the first `n < LANES` lanes; never writes past `p + n`.
     unsafe fn store_partial(self, p: *mut Self::Scalar, n: usize);
@@ -143,6 +146,10 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// # Safety
     /// `p` valid for `WidenF64::LANES` reads.
     unsafe fn load_widen(p: *const f32) -> Self::WidenF64;
+    /// [`Simd::load_widen`] of `n` values into lanes `first .. first + n`
+    /// (at most `WidenF64::LANES`), the other lanes 0. Never reads outside
+    /// `p .. p + n`.
+    unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> Self::WidenF64;
     /// Two f64 vectors -> one f32 vector, rounding to nearest even.
     fn narrow(lo: Self::F64, hi: Self::F64) -> Self::F32;
     /// Lane `i` = `table[bits(idx_i) & 15]`: a 16-entry table keyed by the low

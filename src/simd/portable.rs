@@ -40,6 +40,13 @@ macro_rules! portable_float {
                 $V($W::new(buf))
             }
             #[inline(always)]
+            unsafe fn load_lanes(p: *const $T, first: usize, n: usize) -> Self {
+                debug_assert!(first + n <= $N);
+                let mut buf = [0.0 as $T; $N];
+                core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr().add(first), n);
+                $V($W::new(buf))
+            }
+            #[inline(always)]
             unsafe fn store(self, p: *mut $T) {
                 core::ptr::write_unaligned(p as *mut [$T; $N], self.0.to_array())
             }
@@ -201,6 +208,10 @@ impl Simd for Portable {
     #[inline(always)]
     unsafe fn load_widen(p: *const f32) -> F64x4 {
         F64x4(f64x4::new(core::array::from_fn(|i| *p.add(i) as f64)))
+    }
+    #[inline(always)]
+    unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> F64x4 {
+        F64x4(f64x4::new(core::array::from_fn(|i| if i >= first && i < first + n { *p.add(i - first) as f64 } else { 0.0 })))
     }
     #[inline(always)]
     fn widen(x: F32x8) -> (F64x4, F64x4) {
