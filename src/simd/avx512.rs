@@ -15,7 +15,7 @@ pub struct F32x16(pub __m512);
 pub struct F64x8(pub __m512d);
 
 macro_rules! avx512_float {
-    ($V:ident, $T:ty, $M:ty, $lanes:expr, $stream:ident, $rcp14:ident, $getmant:ident, $getexp:ident, $scalef:ident, $i_loadu:ident, $i_maskz_loadu:ident, $i_storeu:ident, $i_mask_storeu:ident, $i_set1:ident, $i_add:ident, $i_sub:ident, $i_mul:ident, $i_div:ident, $i_fmadd:ident, $i_fnmadd:ident, $i_sqrt:ident, $i_roundscale:ident, $i_max:ident, $i_min:ident, $i_and:ident, $i_or:ident, $i_xor:ident, $i_andnot:ident, $i_cmp_mask:ident, $i_mask_blend:ident) => {
+    ($V:ident, $T:ty, $M:ty, $lanes:expr, $alignr:ident, $to_int:ident, $from_int:ident, $stream:ident, $rcp14:ident, $getmant:ident, $getexp:ident, $scalef:ident, $i_loadu:ident, $i_maskz_loadu:ident, $i_storeu:ident, $i_mask_storeu:ident, $i_set1:ident, $i_add:ident, $i_sub:ident, $i_mul:ident, $i_div:ident, $i_fmadd:ident, $i_fnmadd:ident, $i_sqrt:ident, $i_roundscale:ident, $i_max:ident, $i_min:ident, $i_and:ident, $i_or:ident, $i_xor:ident, $i_andnot:ident, $i_cmp_mask:ident, $i_mask_blend:ident) => {
         impl SimdFloat for $V {
             type Scalar = $T;
             type Mask = $M;
@@ -27,6 +27,12 @@ macro_rules! avx512_float {
             #[inline(always)]
             unsafe fn load_partial(p: *const $T, n: usize) -> Self {
                 $V($i_maskz_loadu(low_bits(n) as $M, p as _))
+            }
+            const FAST_CONCAT: bool = true;
+            #[inline(always)]
+            fn concat_shift<const SHIFT: i32>(self, next: Self) -> Self {
+                // SAFETY: the tier's features are enabled where this inlines.
+                unsafe { $V($from_int($alignr::<SHIFT>($to_int(next.0), $to_int(self.0)))) }
             }
             #[inline(always)]
             unsafe fn load_lanes(p: *const $T, first: usize, n: usize) -> Self {
@@ -178,9 +184,9 @@ macro_rules! avx512_float {
 
 
 
-avx512_float!(F32x16, f32, __mmask16, 16, _mm512_stream_ps, _mm512_rcp14_ps, _mm512_getmant_ps, _mm512_getexp_ps, _mm512_scalef_ps,
+avx512_float!(F32x16, f32, __mmask16, 16, _mm512_alignr_epi32, _mm512_castps_si512, _mm512_castsi512_ps, _mm512_stream_ps, _mm512_rcp14_ps, _mm512_getmant_ps, _mm512_getexp_ps, _mm512_scalef_ps,
     _mm512_loadu_ps, _mm512_maskz_loadu_ps, _mm512_storeu_ps, _mm512_mask_storeu_ps, _mm512_set1_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_fmadd_ps, _mm512_fnmadd_ps, _mm512_sqrt_ps, _mm512_roundscale_ps, _mm512_max_ps, _mm512_min_ps, _mm512_and_ps, _mm512_or_ps, _mm512_xor_ps, _mm512_andnot_ps, _mm512_cmp_ps_mask, _mm512_mask_blend_ps);
-avx512_float!(F64x8, f64, __mmask8, 8, _mm512_stream_pd, _mm512_rcp14_pd, _mm512_getmant_pd, _mm512_getexp_pd, _mm512_scalef_pd,
+avx512_float!(F64x8, f64, __mmask8, 8, _mm512_alignr_epi64, _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_stream_pd, _mm512_rcp14_pd, _mm512_getmant_pd, _mm512_getexp_pd, _mm512_scalef_pd,
     _mm512_loadu_pd, _mm512_maskz_loadu_pd, _mm512_storeu_pd, _mm512_mask_storeu_pd, _mm512_set1_pd, _mm512_add_pd, _mm512_sub_pd, _mm512_mul_pd, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd, _mm512_sqrt_pd, _mm512_roundscale_pd, _mm512_max_pd, _mm512_min_pd, _mm512_and_pd, _mm512_or_pd, _mm512_xor_pd, _mm512_andnot_pd, _mm512_cmp_pd_mask, _mm512_mask_blend_pd);
 
 impl Simd for Avx512 {

@@ -32,6 +32,24 @@ pub trait SimdFloat: Copy + 'static {
     /// Loads `n` elements from `p` into lanes `first .. first + n` (at most
     /// `LANES`); other lanes are 0. Never reads outside `p .. p + n`.
     unsafe fn load_lanes(p: *const Self::Scalar, first: usize, n: usize) -> Self;
+    /// Whether [`SimdFloat::concat_shift`] is one instruction (AVX-512's
+    /// `valign`): then a kernel may build an unaligned vector from two
+    /// aligned loads cheaper than it loads one across a cache line.
+    const FAST_CONCAT: bool = false;
+    /// Lanes `SHIFT .. LANES` of `self` followed by lanes `0 .. SHIFT` of
+    /// `next` (0 < SHIFT < LANES): the vector starting SHIFT elements into
+    /// `self` when `next` follows it in memory.
+    #[inline(always)]
+    fn concat_shift<const SHIFT: i32>(self, next: Self) -> Self {
+        let mut both = [Self::Scalar::from_f64(0.0); 128];
+        let l = Self::LANES;
+        // SAFETY: 2 * LANES <= 128 elements, SHIFT < LANES.
+        unsafe {
+            self.store(both.as_mut_ptr());
+            next.store(both.as_mut_ptr().add(l));
+            Self::load(both.as_ptr().add(SHIFT as usize))
+        }
+    }
     unsafe fn store(self, p: *mut Self::Scalar);
     /// Stores the first `n < LANES` lanes; never writes past `p + n`.
     unsafe fn store_partial(self, p: *mut Self::Scalar, n: usize);
