@@ -115,16 +115,17 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
     let l = E::V::LANES;
     let zero = E::V::splat(0.0);
     let mut acc = [zero; ACC];
-    let width = l * core::mem::size_of::<E>();
+    let size = core::mem::size_of::<E>();
+    let width = l * size;
     let misalign = x as usize % width;
-    let head = if n >= DOT_PEEL_MIN && misalign % core::mem::size_of::<E>() == 0 { ((width - misalign) % width) / core::mem::size_of::<E>() } else { 0 };
+    let head = if n >= DOT_PEEL_MIN && misalign.is_multiple_of(size) { ((width - misalign) % width) / size } else { 0 };
     if head > 0 {
         // Elements 0..head are the first terms of the last `head` slots.
         acc[ACC - 1] = E::load_lanes(x, l - head, head).mul_add(E::load_lanes(y, l - head, head), zero);
     }
     let mut i = head;
-    let y_lane = (y.add(i) as usize % width) / core::mem::size_of::<E>();
-    if E::V::FAST_CONCAT && y_lane != 0 && y.add(i) as usize % core::mem::size_of::<E>() == 0 {
+    let y_lane = (y.add(i) as usize % width) / size;
+    if E::V::FAST_CONCAT && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) {
         i = match y_lane {
             1 => dot_shifted::<S, E, ACC, 1>(n, i, x, y, &mut acc),
             2 => dot_shifted::<S, E, ACC, 2>(n, i, x, y, &mut acc),

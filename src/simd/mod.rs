@@ -167,6 +167,9 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// [`Simd::load_widen`] of `n` values into lanes `first .. first + n`
     /// (at most `WidenF64::LANES`), the other lanes 0. Never reads outside
     /// `p .. p + n`.
+    ///
+    /// # Safety
+    /// `p` valid for `n` reads; `first + n <= WidenF64::LANES`.
     unsafe fn load_widen_lanes(p: *const f32, first: usize, n: usize) -> Self::WidenF64;
     /// Two f64 vectors -> one f32 vector, rounding to nearest even.
     fn narrow(lo: Self::F64, hi: Self::F64) -> Self::F32;
