@@ -1,8 +1,8 @@
 //! The framework's unsafe code under Miri (run by tests/run_all.sh as
 //! `cargo +nightly miri test --test miri`): descriptor <-> slice conversion,
 //! strided iteration with negative/zero strides, overlap copies, the tiled
-//! transpose, the portable microkernels' partial loads and stores, and the
-//! thread team.
+//! transpose, the portable microkernels' partial loads and stores, the
+//! dot's peel and gather, and the thread team.
 //! Small sizes: Miri is ~1000x slower than native code.
 
 mod common;
@@ -70,6 +70,27 @@ fn tails_and_inplace_unary() {
             assert_eq!(x[i], orig[i].max(0.0));
         }
     }
+}
+
+/// The dot's peel to an aligned start (runs of 256 and more), its partial
+/// lane loads and its strided gather: in bounds, and exact on small integers.
+#[test]
+fn dot_peel_tails_and_gather() {
+    let data: Vec<f64> = (0..300).map(|i| (i % 7) as f64 - 3.0).collect();
+    let narrow: Vec<f32> = data.iter().map(|&v| v as f32).collect();
+    for skip in [0usize, 1, 3] {
+        for n in [5usize, 257, 300 - skip] {
+            let want: f64 = data[skip..skip + n].iter().zip(&data[..n]).map(|(a, b)| a * b).sum();
+            let (x, y) = (ArrayView::from_slice(&data[skip..skip + n], &[n]).unwrap(), ArrayView::from_slice(&data[..n], &[n]).unwrap());
+            assert_eq!(portable().dot(&x, &y).unwrap(), want);
+            let (x, y) = (ArrayView::from_slice(&narrow[skip..skip + n], &[n]).unwrap(), ArrayView::from_slice(&narrow[..n], &[n]).unwrap());
+            assert_eq!(portable().dot(&x, &y).unwrap() as f64, want);
+        }
+    }
+    // Every other element, gathered into buffers a run at a time.
+    let x = ArrayView::from_slice_strided(&data, 0, &[150], &[2]).unwrap();
+    let want: f64 = (0..150).map(|i| data[2 * i] * data[2 * i]).sum();
+    assert_eq!(portable().dot(&x, &x).unwrap(), want);
 }
 
 #[test]
