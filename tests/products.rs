@@ -355,8 +355,8 @@ fn f32_dot_accumulates_in_f64() {
     assert_eq!(Exec::current().dot(&ArrayView::from_slice(&a, &[3]).unwrap(), &ArrayView::from_slice(&b, &[3]).unwrap()).unwrap(), 1.0);
 }
 
-/// Every failure class of dot, gemv and matmul: a clear status and
-/// message, and the output untouched.
+/// Every failure class of dot, gemv and matmul (out of memory too): a
+/// clear status and message, and the output untouched.
 #[test]
 fn product_errors_leave_output_untouched() {
     let ex = Exec::current();
@@ -392,6 +392,12 @@ fn product_errors_leave_output_untouched() {
         let w = vec![1f64; 6];
         let wv = ArrayView::from_slice(&w, &[3, 2]).unwrap();
         expect(numkern::ops::matmul_raw(ex, view(&[2, 3]).raw(), wv.raw(), &raw_out(&mut out, &[2, 2], &[2, 1])), ErrorKind::Dtype, "float64");
+        // Out of memory: a (1, 2^50) broadcast of the output's own element
+        // must be copied before the output is written, and 4 PiB cannot be.
+        let huge = 1usize << 50;
+        let a = RawArray::new(out.as_mut_ptr() as *mut u8, DType::F32, &[1, huge], &[0, 0], "a").unwrap();
+        let b = RawArray::new(v.as_ptr() as *mut u8, DType::F32, &[huge, 1], &[0, 0], "b").unwrap();
+        expect(numkern::ops::matmul_raw(ex, &a, &b, &raw_out(&mut out, &[1, 1], &[1, 1])), ErrorKind::OutOfMemory, "could not allocate");
     }
     assert!(out.iter().all(|&x| x == 7.0), "output written on error");
 }

@@ -454,3 +454,18 @@ pub unsafe extern "C" fn numkern_copy(src: *const numkern_array, dst: *const num
         ops::copy_into_raw(Exec::current(), &src, &dst)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+    use crate::error::{last_error_message, NUMKERN_ERR_INTERNAL, NUMKERN_OK};
+
+    /// A panic inside an entry point (a bug) comes out as INTERNAL with its
+    /// message, never as an unwind across the C boundary.
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        assert_eq!(guard("numkern_ok", || Ok(())), NUMKERN_OK);
+        assert_eq!(guard("numkern_test", || panic!("tile index {} out of range", 3)), NUMKERN_ERR_INTERNAL);
+        assert_eq!(last_error_message(), "numkern_test: internal error: tile index 3 out of range");
+    }
+}
