@@ -72,10 +72,11 @@ fn tails_and_inplace_unary() {
     }
 }
 
-/// The dot's peel to an aligned start (runs of 256 and more), its partial
-/// lane loads and its strided gather: in bounds, and exact on small integers.
+/// The dot's and GEMV's peel to an aligned start (runs of 256 and more),
+/// their partial lane loads and the dot's strided gather: in bounds, and
+/// exact on small integers.
 #[test]
-fn dot_peel_tails_and_gather() {
+fn dot_and_gemv_peel_tails_and_gather() {
     let data: Vec<f64> = (0..300).map(|i| (i % 7) as f64 - 3.0).collect();
     let narrow: Vec<f32> = data.iter().map(|&v| v as f32).collect();
     for skip in [0usize, 1, 3] {
@@ -85,6 +86,19 @@ fn dot_peel_tails_and_gather() {
             assert_eq!(portable().dot(&x, &y).unwrap(), want);
             let (x, y) = (ArrayView::from_slice(&narrow[skip..skip + n], &[n]).unwrap(), ArrayView::from_slice(&narrow[..n], &[n]).unwrap());
             assert_eq!(portable().dot(&x, &y).unwrap() as f64, want);
+        }
+    }
+    // GEMV along rows of 260 (peeled to the first row's alignment).
+    let big: Vec<f64> = (0..800).map(|i| (i % 5) as f64 - 2.0).collect();
+    for skip in [0usize, 1, 3] {
+        let (m, n, rs) = (3, 260, 264);
+        let a = ArrayView::from_slice_strided(&big, skip, &[m, n], &[rs as isize, 1]).unwrap();
+        let x = ArrayView::from_slice(&data[..n], &[n]).unwrap();
+        let mut y = vec![0f64; m];
+        portable().gemv(1.0, &a, &x, 0.0, &mut ArrayViewMut::from_slice(&mut y, &[m]).unwrap()).unwrap();
+        for (i, &yi) in y.iter().enumerate() {
+            let want: f64 = (0..n).map(|j| big[skip + i * rs + j] * data[j]).sum();
+            assert_eq!(yi, want);
         }
     }
     // Every other element, gathered into buffers a run at a time.
