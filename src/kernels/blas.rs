@@ -96,6 +96,20 @@ impl<S: Simd> DotLoad<S> for f32 {
 /// AVX-512 took 142 ns with x and y 16 bytes past a line, 98 ns aligned.
 const DOT_PEEL_MIN: usize = 256;
 
+/// Elements (fewer than `lanes`) to handle before `p` reaches a multiple
+/// of the load width, `lanes` elements; 0 for runs shorter than
+/// [`DOT_PEEL_MIN`] and for pointers not aligned to their element.
+#[inline(always)]
+fn aligned_head<T>(p: *const T, lanes: usize, n: usize) -> usize {
+    let size = core::mem::size_of::<T>();
+    let width = lanes * size;
+    let misalign = p as usize % width;
+    if n < DOT_PEEL_MIN || !misalign.is_multiple_of(size) {
+        return 0;
+    }
+    ((width - misalign) % width) / size
+}
+
 /// The dot of a contiguous run with `ACC` f64 vector accumulators: `ACC *
 /// LANES` slots, element i summed into slot i mod that count, in index
 /// order, and then the slots added as a halving tree (slot s with slot s +
@@ -115,16 +129,14 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
     let l = E::V::LANES;
     let zero = E::V::splat(0.0);
     let mut acc = [zero; ACC];
-    let size = core::mem::size_of::<E>();
-    let width = l * size;
-    let misalign = x as usize % width;
-    let head = if n >= DOT_PEEL_MIN && misalign.is_multiple_of(size) { ((width - misalign) % width) / size } else { 0 };
+    let head = aligned_head(x, l, n);
     if head > 0 {
         // Elements 0..head are the first terms of the last `head` slots.
         acc[ACC - 1] = E::load_lanes(x, l - head, head).mul_add(E::load_lanes(y, l - head, head), zero);
     }
     let mut i = head;
-    let y_lane = (y.add(i) as usize % width) / size;
+    let size = core::mem::size_of::<E>();
+    let y_lane = (y.add(i) as usize % (l * size)) / size;
     if E::V::FAST_CONCAT && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) {
         i = match y_lane {
             1 => dot_shifted::<S, E, ACC, 1>(n, i, x, y, &mut acc),
@@ -249,10 +261,7 @@ unsafe fn rows_dot<S: Simd, T: KernelReal<S>, const R: usize>(n: usize, a: *cons
     let zero = T::V::splat(T::from_f64(0.0));
     // Two accumulators per row hide the FMA latency.
     let mut acc = [[zero; 2]; R];
-    let size = core::mem::size_of::<T>();
-    let width = l * size;
-    let misalign = a as usize % width;
-    let head = if n >= DOT_PEEL_MIN && misalign.is_multiple_of(size) { ((width - misalign) % width) / size } else { 0 };
+    let head = aligned_head(a, l, n);
     if head > 0 {
         // Elements 0..head are the first terms of the last `head` slots.
         let xv = T::V::load_lanes(x, l - head, head);
