@@ -67,9 +67,14 @@ trait DotLoad<S: Simd>: Real {
     unsafe fn load(p: *const Self) -> Self::V;
     /// `m` elements at `p` into lanes `first .. first + m`, the other lanes 0.
     unsafe fn load_lanes(p: *const Self, first: usize, m: usize) -> Self::V;
+    /// Whether [`dot_shifted`] pays: f64 loads on a tier that joins two
+    /// vectors in a shuffle or two. (An f32 dot is bound by its converts,
+    /// which share ports with the shuffles.)
+    const JOIN_ALIGNED: bool;
 }
 impl<S: Simd> DotLoad<S> for f64 {
     type V = S::F64;
+    const JOIN_ALIGNED: bool = S::F64::FAST_CONCAT;
     #[inline(always)]
     unsafe fn load(p: *const f64) -> S::F64 {
         S::F64::load(p)
@@ -81,6 +86,7 @@ impl<S: Simd> DotLoad<S> for f64 {
 }
 impl<S: Simd> DotLoad<S> for f32 {
     type V = S::WidenF64;
+    const JOIN_ALIGNED: bool = false;
     /// A converting load (`vcvtps2pd` from memory on x86).
     #[inline(always)]
     unsafe fn load(p: *const f32) -> S::WidenF64 {
@@ -137,7 +143,7 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
     let mut i = head;
     let size = core::mem::size_of::<E>();
     let y_lane = (y.add(i) as usize % (l * size)) / size;
-    if E::V::FAST_CONCAT && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) {
+    if E::JOIN_ALIGNED && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) {
         i = match y_lane {
             1 => dot_shifted::<S, E, ACC, 1>(n, i, x, y, &mut acc),
             2 => dot_shifted::<S, E, ACC, 2>(n, i, x, y, &mut acc),

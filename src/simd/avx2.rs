@@ -257,6 +257,21 @@ impl SimdFloat for F64x4 {
             (F64x4(_mm256_castsi256_pd(m)), F64x4(e))
         }
     }
+    const FAST_CONCAT: bool = true;
+    /// Two shuffles: the 128-bit halves straddling the two vectors, then
+    /// one element from each side per half.
+    #[inline(always)]
+    fn concat_shift<const SHIFT: i32>(self, next: Self) -> Self {
+        unsafe {
+            let mid = _mm256_permute2f128_pd::<0x21>(self.0, next.0);
+            F64x4(match SHIFT {
+                1 => _mm256_shuffle_pd::<0b0101>(self.0, mid),
+                2 => mid,
+                3 => _mm256_shuffle_pd::<0b0101>(mid, next.0),
+                _ => unreachable!("a shift of {SHIFT} lanes in a 4-lane vector"),
+            })
+        }
+    }
 }
 
 impl Simd for Avx2 {

@@ -32,9 +32,10 @@ pub trait SimdFloat: Copy + 'static {
     /// Loads `n` elements from `p` into lanes `first .. first + n` (at most
     /// `LANES`); other lanes are 0. Never reads outside `p .. p + n`.
     unsafe fn load_lanes(p: *const Self::Scalar, first: usize, n: usize) -> Self;
-    /// Whether [`SimdFloat::concat_shift`] is one instruction (AVX-512's
-    /// `valign`): then a kernel may build an unaligned vector from two
-    /// aligned loads cheaper than it loads one across a cache line.
+    /// Whether [`SimdFloat::concat_shift`] is a shuffle or two (AVX-512's
+    /// `valign`, AVX2's f64 permutes), not a trip through memory: then a
+    /// kernel may build an unaligned vector from two aligned loads cheaper
+    /// than it loads one across a cache line.
     const FAST_CONCAT: bool = false;
     /// Lanes `SHIFT .. LANES` of `self` followed by lanes `0 .. SHIFT` of
     /// `next` (0 < SHIFT < LANES): the vector starting SHIFT elements into
