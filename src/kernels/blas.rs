@@ -128,8 +128,8 @@ fn aligned_head<T>(p: *const T, lanes: usize, n: usize) -> usize {
 /// (s and s + half mod the count are paired at each level, and addition
 /// commutes), so the result does not depend on where the operands sit in
 /// memory. Where y then still sits part way into its load width, and the
-/// tier can shift lanes across two vectors in one instruction, y is read
-/// as aligned vectors too ([`dot_shifted`]).
+/// tier can join two vectors in a shuffle or two, y is read as aligned
+/// vectors too ([`dot_shifted`]).
 #[inline(always)]
 unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *const E, y: *const E) -> f64 {
     let l = E::V::LANES;
@@ -143,7 +143,9 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
     let mut i = head;
     let size = core::mem::size_of::<E>();
     let y_lane = (y.add(i) as usize % (l * size)) / size;
-    if E::JOIN_ALIGNED && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) {
+    // Only when the joined loop runs at least once: its first load reads
+    // LANES - y_lane elements ahead.
+    if E::JOIN_ALIGNED && y_lane != 0 && (y.add(i) as usize).is_multiple_of(size) && n - i >= (ACC + 1) * l {
         i = match y_lane {
             1 => dot_shifted::<S, E, ACC, 1>(n, i, x, y, &mut acc),
             2 => dot_shifted::<S, E, ACC, 2>(n, i, x, y, &mut acc),
@@ -181,6 +183,7 @@ unsafe fn dot_in_f64<S: Simd, E: DotLoad<S>, const ACC: usize>(n: usize, x: *con
 /// of its windows joined from two of them (a 1e3 f64 dot with y 16 bytes
 /// off x's alignment: 106 ns as split loads, ~85 aligned). Stops while
 /// the next aligned vector still lies within the run; returns where.
+/// Needs `n - i >= (ACC + 1) * LANES`.
 #[inline(always)]
 unsafe fn dot_shifted<S: Simd, E: DotLoad<S>, const ACC: usize, const SHIFT: i32>(n: usize, mut i: usize, x: *const E, y: *const E, acc: &mut [E::V; ACC]) -> usize {
     let (l, r) = (E::V::LANES, SHIFT as usize);
