@@ -584,3 +584,87 @@ fn bit_level_simd_helpers_match_scalar() {
         }
     }
 }
+
+/// The lane loads and joins the dot and GEMV peel with, on every tier and
+/// both dtypes: `load_lanes` fills exactly lanes `first .. first + n`,
+/// `Simd::load_widen_lanes` likewise as f64, and `concat_shift::<S>` gives
+/// the window S elements into two consecutive vectors. Compared as bits.
+#[test]
+fn lane_loads_and_joins_match_scalar() {
+    use numkern::simd::{Simd, SimdFloat};
+    use numkern::Real;
+    fn vector<V: SimdFloat>(v: V) -> Vec<u64> {
+        let mut out = vec![V::Scalar::from_f64(0.0); V::LANES];
+        // SAFETY: LANES elements.
+        unsafe { v.store(out.as_mut_ptr()) };
+        out.iter().map(|x| x.to_f64().to_bits()).collect()
+    }
+    fn one<V: SimdFloat>(out: &mut Vec<Vec<u64>>) {
+        let l = V::LANES;
+        let data: Vec<V::Scalar> = (0..2 * l).map(|i| V::Scalar::from_f64(i as f64 + 1.0)).collect();
+        for first in 0..l {
+            for n in 0..=l - first {
+                // SAFETY: reads data[l / 2 .. l / 2 + n], within its 2 l.
+                out.push(vector(unsafe { V::load_lanes(data.as_ptr().add(l / 2), first, n) }));
+            }
+        }
+        // SAFETY: two whole vectors.
+        let (a, b) = unsafe { (V::load(data.as_ptr()), V::load(data.as_ptr().add(l))) };
+        macro_rules! joins {
+            ($($s:literal)*) => { $( if $s < l { out.push(vector(a.concat_shift::<$s>(b))); } )* };
+        }
+        joins!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    }
+    fn run<S: Simd>() -> Vec<Vec<u64>> {
+        let mut out = Vec::new();
+        one::<S::F32>(&mut out);
+        one::<S::F64>(&mut out);
+        let narrow: Vec<f32> = (0..8).map(|i| i as f32 + 0.5).collect();
+        let l = <S::WidenF64 as SimdFloat>::LANES;
+        for first in 0..l {
+            for n in 0..=l - first {
+                // SAFETY: reads narrow[2 .. 2 + n], n <= 4.
+                out.push(vector(unsafe { S::load_widen_lanes(narrow.as_ptr().add(2), first, n) }));
+            }
+        }
+        out
+    }
+    // The same lanes computed by hand, for a tier's lane counts.
+    let expected = |l32: usize, l64: usize, lw: usize| -> Vec<Vec<u64>> {
+        let mut out = Vec::new();
+        for l in [l32, l64] {
+            let value = |i: usize| (i as f64 + 1.0).to_bits();
+            for first in 0..l {
+                for n in 0..=l - first {
+                    out.push((0..l).map(|j| if j >= first && j < first + n { value(l / 2 + j - first) } else { 0 }).collect());
+                }
+            }
+            for s in 1..l.min(16) {
+                out.push((0..l).map(|j| value(s + j)).collect());
+            }
+        }
+        for first in 0..lw {
+            for n in 0..=lw - first {
+                out.push((0..lw).map(|j| if j >= first && j < first + n { (2 + j - first) as f64 + 0.5 } else { 0.0 }.to_bits()).collect());
+            }
+        }
+        out
+    };
+    assert_eq!(run::<numkern::simd::portable::Portable>(), expected(8, 4, 4), "portable");
+    #[cfg(target_arch = "x86_64")]
+    {
+        use numkern::simd::{avx2::Avx2, avx512::Avx512};
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            #[target_feature(enable = "avx2,fma")]
+            unsafe fn avx2() -> Vec<Vec<u64>> { run::<Avx2>() }
+            // SAFETY: the features are present.
+            assert_eq!(unsafe { avx2() }, expected(8, 4, 4), "avx2");
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+            unsafe fn avx512() -> Vec<Vec<u64>> { run::<Avx512>() }
+            // SAFETY: the features are present.
+            assert_eq!(unsafe { avx512() }, expected(16, 8, 4), "avx512");
+        }
+    }
+}
