@@ -71,13 +71,21 @@ pub unsafe fn dot<T: Real>(kernels: VecKernels<T>, threads: usize, n: usize, x: 
 /// `x` and `y` valid over their `len` strided elements.
 #[inline(never)]
 unsafe fn gathered_dot<T: Real>(kernels: VecKernels<T>, len: usize, x: *const T, sx: isize, y: *const T, sy: isize) -> f64 {
-    let zero = T::from_f64(0.0);
-    let (mut xb, mut yb) = ([zero; DOT_RUN], [zero; DOT_RUN]);
-    for i in 0..len {
-        xb[i] = *x.offset(i as isize * sx);
-        yb[i] = *y.offset(i as isize * sy);
-    }
+    let (xb, yb) = (gather(x, sx, len), gather(y, sy, len));
     (kernels.dot)(len, xb.as_ptr(), yb.as_ptr())
+}
+
+/// `len <= DOT_RUN` elements at stride `s` from `p`, contiguous.
+///
+/// # Safety
+/// `p` valid over its `len` strided elements.
+#[inline(always)]
+unsafe fn gather<T: Real>(p: *const T, s: isize, len: usize) -> [T; DOT_RUN] {
+    let mut buf = [T::from_f64(0.0); DOT_RUN];
+    for (i, b) in buf.iter_mut().enumerate().take(len) {
+        *b = *p.offset(i as isize * s);
+    }
+    buf
 }
 
 /// `y[i * sy] += alpha x[i * sx]` for `i < n`, one rounding per element.
@@ -94,20 +102,26 @@ pub unsafe fn axpy<T: Real>(kernels: VecKernels<T>, threads: usize, n: usize, al
         let (x, y) = shared.get();
         let (i0, len) = (r * DOT_RUN, DOT_RUN.min(n - r * DOT_RUN));
         if sx == 1 && sy == 1 {
-            return (kernels.axpy)(len, alpha, x.add(i0), y.add(i0));
-        }
-        let zero = T::from_f64(0.0);
-        let (mut xb, mut yb) = ([zero; DOT_RUN], [zero; DOT_RUN]);
-        for i in 0..len {
-            xb[i] = *x.offset((i0 + i) as isize * sx);
-            yb[i] = *y.offset((i0 + i) as isize * sy);
-        }
-        (kernels.axpy)(len, alpha, xb.as_ptr(), yb.as_mut_ptr());
-        for (i, &v) in yb.iter().enumerate().take(len) {
-            *y.offset((i0 + i) as isize * sy) = v;
+            (kernels.axpy)(len, alpha, x.add(i0), y.add(i0))
+        } else {
+            gathered_axpy(kernels, len, alpha, x.offset(i0 as isize * sx), sx, y.offset(i0 as isize * sy), sy)
         }
     };
     run_chunks(n.div_ceil(DOT_RUN), DOT_CHUNK / DOT_RUN, threads, |range| range.for_each(run));
+}
+
+/// One strided run of [`axpy`] through contiguous buffers, out of line
+/// like [`gathered_dot`] (contiguous calls need no 16 KiB frame).
+///
+/// # Safety
+/// As [`axpy`], for `len <= DOT_RUN` elements.
+#[inline(never)]
+unsafe fn gathered_axpy<T: Real>(kernels: VecKernels<T>, len: usize, alpha: T, x: *const T, sx: isize, y: *mut T, sy: isize) {
+    let (xb, mut yb) = (gather(x, sx, len), gather(y, sy, len));
+    (kernels.axpy)(len, alpha, xb.as_ptr(), yb.as_mut_ptr());
+    for (i, &v) in yb.iter().enumerate().take(len) {
+        *y.offset(i as isize * sy) = v;
+    }
 }
 
 /// Rows of y one GEMV work unit computes at most (its sums live on the stack).
