@@ -6,7 +6,7 @@
 
 use super::ops::KernelReal;
 use crate::dtype::{DType, Real};
-use crate::simd::{Simd, SimdFloat};
+use crate::simd::{elements_to_boundary, Simd, SimdFloat};
 
 /// Longest run one [`dot_run`] call sums; the framework combines runs
 /// pairwise, so the error grows with log2 of the length past this.
@@ -107,13 +107,11 @@ const DOT_PEEL_MIN: usize = 256;
 /// [`DOT_PEEL_MIN`] and for pointers not aligned to their element.
 #[inline(always)]
 fn aligned_head<T>(p: *const T, lanes: usize, n: usize) -> usize {
-    let size = core::mem::size_of::<T>();
-    let width = lanes * size;
-    let misalign = p as usize % width;
-    if n < DOT_PEEL_MIN || !misalign.is_multiple_of(size) {
+    if n < DOT_PEEL_MIN {
         return 0;
     }
-    ((width - misalign) % width) / size
+    let size = core::mem::size_of::<T>();
+    elements_to_boundary(p as usize, size, lanes * size)
 }
 
 /// The dot of a contiguous run with `ACC` f64 vector accumulators: `ACC *

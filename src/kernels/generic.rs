@@ -7,7 +7,7 @@
 use super::ops::{BinaryMap, CompareMap, KernelReal, PredicateMap, UnaryMap};
 use super::{CastTo, UnaryParams, TRANSPOSE_TILE};
 use crate::dtype::Real;
-use crate::simd::{low_bits, Simd, SimdFloat};
+use crate::simd::{elements_to_boundary, low_bits, Simd, SimdFloat};
 
 const MAX_LANES: usize = 16;
 
@@ -72,12 +72,10 @@ unsafe fn load_mask_run<V: SimdFloat>(p: *const u8, stride: isize, i: usize, m: 
 /// AVX-512 loads that split cache lines cost ~2x here).
 #[inline(always)]
 fn peel_to_line<T>(p: *const T, n: usize) -> usize {
-    let size = core::mem::size_of::<T>();
-    let addr = p as usize;
-    if n < 1024 || addr % size != 0 {
+    if n < 1024 {
         return 0;
     }
-    (((64 - addr % 64) % 64) / size).min(n)
+    elements_to_boundary(p as usize, core::mem::size_of::<T>(), 64).min(n)
 }
 
 /// y = f(x) elementwise.
@@ -139,7 +137,7 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: 
     let mut i = 0;
     if sx == 1 && sy == 1 && sz == 1 {
         let stream = STREAM && (z as usize) % core::mem::size_of::<T>() == 0;
-        let head = if stream { (((64 - z as usize % 64) % 64) / core::mem::size_of::<T>()).min(n) } else { peel_to_line(x, n) };
+        let head = if stream { elements_to_boundary(z as usize, core::mem::size_of::<T>(), 64).min(n) } else { peel_to_line(x, n) };
         while i < head {
             let m = l.min(head - i);
             f(T::V::load_partial(x.add(i), m), T::V::load_partial(y.add(i), m)).store_partial(z.add(i), m);

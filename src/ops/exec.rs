@@ -232,8 +232,7 @@ unsafe fn copy_tiled(exec: Exec, lp: &Loop<2>, j: usize, from: DType, to: DType)
     // Column tile k covers [origin + k*TILE, origin + (k+1)*TILE) clipped to
     // [0, cols); origin makes column `shift`, the first on a 64-byte line,
     // start a tile.
-    let misalign = lp.bases[0] as usize % 64;
-    let shift = if misalign % dst_size == 0 { ((64 - misalign) % 64) / dst_size } else { 0 };
+    let shift = crate::simd::elements_to_boundary(lp.bases[0] as usize, dst_size, 64);
     let origin = -(((TILE - shift % TILE) % TILE) as isize);
     let col_tiles = ((cols as isize - origin) as usize).div_ceil(TILE);
     let row_tiles = rows.div_ceil(TILE);

@@ -263,6 +263,17 @@ impl<S: Simd> SimdReal<S> for f64 {
     type V = S::F64;
 }
 
+/// Elements of `size` bytes from `addr` to the next multiple of `bytes`
+/// (a cache line, a vector's width); 0 when `addr` is not on an element
+/// boundary, as no run of elements reaches it then.
+#[inline(always)]
+pub(crate) fn elements_to_boundary(addr: usize, size: usize, bytes: usize) -> usize {
+    if addr % size != 0 {
+        return 0;
+    }
+    ((bytes - addr % bytes) % bytes) / size
+}
+
 /// Lane mask `(1 << n) - 1` for tails.
 #[inline(always)]
 pub(crate) fn low_bits(n: usize) -> u64 {
