@@ -26,8 +26,10 @@ fn at<T: Copy>(m: &(Vec<T>, usize, Vec<isize>), i: usize, j: usize) -> T {
 fn interesting_sizes<T: KernelFloat>(exec: Exec) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let kern = gemm_kernel::<T>(exec.0.tier);
     let blk = Blocking::new(kern.mr, kern.nr, std::mem::size_of::<T>(), cache_sizes());
-    let ms = vec![0, 1, 2, kern.mr - 1, kern.mr, kern.mr + 1, 2 * kern.mr + 3, 45];
-    let ns = vec![0, 1, kern.nr - 1, kern.nr, kern.nr + 1, 3 * kern.nr + 2, 29];
+    // A and B read in place have their own tile (and C^T swaps the two).
+    let (mi, ni) = (kern.mr_in_place, kern.nr_in_place);
+    let ms = vec![0, 1, 2, kern.mr - 1, kern.mr, kern.mr + 1, 2 * kern.mr + 3, 45, mi - 1, mi + 1, ni + 1];
+    let ns = vec![0, 1, kern.nr - 1, kern.nr, kern.nr + 1, 3 * kern.nr + 2, 29, ni - 1, ni + 1, mi + 1];
     let ks = vec![0, 1, 2, 7, 16, 33, blk.kc - 1, blk.kc + 1];
     (ms, ns, ks)
 }
