@@ -50,6 +50,15 @@ fn check_gemm<T: KernelFloat>(seed: u64, exec: Exec) -> Result<(), TestCaseError
     let bv = ArrayView::from_slice_strided(&b.0, b.1, &[k, n], &b.2).unwrap();
     let mut cv = ArrayViewMut::from_slice_strided(&mut c.0, c.1, &[m, n], &c.2).unwrap();
     exec.gemm(T::from_f64(alpha), &av, &bv, T::from_f64(beta), &mut cv).unwrap();
+    // The safe API takes a short cut past the checked path that C callers
+    // (and N-d or vector products) take: both give the same bits.
+    let mut c_raw = c0.clone();
+    let craw = ArrayViewMut::from_slice_strided(&mut c_raw.0, c.1, &[m, n], &c.2).unwrap();
+    // SAFETY: views of live vectors; c_raw is apart from a and b.
+    unsafe { numkern::ops::gemm_raw(exec, alpha, av.raw(), bv.raw(), beta, craw.raw()) }.unwrap();
+    for (x, y) in c.0.iter().zip(&c_raw.0) {
+        prop_assert!(x.to_f64().to_bits() == y.to_f64().to_bits() || (x.to_f64().is_nan() && y.to_f64().is_nan()), "safe API and gemm_raw differ");
+    }
     let eps = T::from_f64(1.0).to_f64() * if std::mem::size_of::<T>() == 4 { f32::EPSILON as f64 } else { f64::EPSILON };
     for i in 0..m {
         for j in 0..n {

@@ -382,6 +382,33 @@ pub unsafe fn gemm_raw(exec: Exec, alpha: f64, a: &RawArray, b: &RawArray, beta:
     run_product(exec, dtype, alpha, a, b, beta, c, None, Activation::None)
 }
 
+/// The safe API's short cut: runs `c = alpha a b + beta c` at once when
+/// the three are 2-D with matching shapes and c has more than one row and
+/// column, and says whether it did. Anything else, errors included, is
+/// left to the checked path (`gemm_raw`, `matmul_raw`). The views' types
+/// already give what `run_product` checks beyond that: one dtype, and c
+/// apart from a and b (a mutable borrow cannot alias a shared one). c's
+/// elements are still checked distinct (a view built `from_raw` might not
+/// be; in 2-D that is a few compares). The skipped checks cost ~40 ns, 6%
+/// of an n = 32 product.
+///
+/// # Safety
+/// The descriptors of views: a and b valid for reads, c for writes and
+/// apart from both.
+#[inline]
+unsafe fn typed_gemm<T: KernelFloat>(exec: Exec, alpha: T, a: &RawArray, b: &RawArray, beta: T, c: &RawArray) -> bool {
+    if a.ndim != 2 || b.ndim != 2 || c.ndim != 2 {
+        return false;
+    }
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1]);
+    if b.shape[0] != k || c.shape[0] != m || c.shape[1] != n || Route::of(m, n) != Route::Gemm || c.check_writable("out").is_err() {
+        return false;
+    }
+    let mat = |x: &RawArray| Mat { ptr: x.data as *mut T, rs: x.strides[0], cs: x.strides[1] };
+    gemm::gemm::<T>(kernels::gemm_kernel::<T>(exec.0.tier), exec.0.threads, (m, n, k), alpha, mat(a), mat(b), beta, mat(c), GemmEpilogue::NONE);
+    true
+}
+
 /// `out = act(x @ w + bias)`, the linear layer: x of shape (..., k) (any
 /// leading dimensions, or 1-D), w (k, n), bias (n,) or absent, out
 /// (..., n). Leading dimensions of x fold into one GEMM when x and out
@@ -527,7 +554,12 @@ impl Exec {
     /// a transpose is just a view). beta = 0 never reads c.
     pub fn gemm<T: KernelFloat>(&self, alpha: T, a: &ArrayView<T>, b: &ArrayView<T>, beta: T, c: &mut ArrayViewMut<T>) -> Result<()> {
         // SAFETY: views borrow valid slices; `c` is exclusively borrowed.
-        unsafe { gemm_raw(*self, alpha.to_f64(), a.raw(), b.raw(), beta.to_f64(), c.raw()) }
+        unsafe {
+            if typed_gemm(*self, alpha, a.raw(), b.raw(), beta, c.raw()) {
+                return Ok(());
+            }
+            gemm_raw(*self, alpha.to_f64(), a.raw(), b.raw(), beta.to_f64(), c.raw())
+        }
     }
     /// `out = act(x @ w + bias)`: the linear layer, with the bias and the
     /// activation applied as each tile of the product is written. x is
@@ -548,7 +580,12 @@ impl Exec {
     /// strides; `out` must have the shape [`matmul_shape`] gives.
     pub fn matmul<T: KernelFloat>(&self, a: &ArrayView<T>, b: &ArrayView<T>, out: &mut ArrayViewMut<T>) -> Result<()> {
         // SAFETY: as `gemm`.
-        unsafe { matmul_raw(*self, a.raw(), b.raw(), out.raw()) }
+        unsafe {
+            if typed_gemm(*self, T::from_f64(1.0), a.raw(), b.raw(), T::from_f64(0.0), out.raw()) {
+                return Ok(());
+            }
+            matmul_raw(*self, a.raw(), b.raw(), out.raw())
+        }
     }
     /// `y = alpha a x + beta y` (BLAS's GEMV): a 2-D, x and y 1-D, any strides.
     pub fn gemv<T: KernelFloat>(&self, alpha: T, a: &ArrayView<T>, x: &ArrayView<T>, beta: T, y: &mut ArrayViewMut<T>) -> Result<()> {
