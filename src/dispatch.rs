@@ -90,6 +90,26 @@ fn detect() -> Tier {
     Tier::Portable
 }
 
+/// Whether the CPU is an AMD one (x86 vendor string "AuthenticAMD"), whose
+/// caches the GEMM blocks differently (`framework::gemm::CacheFamily`).
+pub fn is_amd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static AMD: OnceLock<bool> = OnceLock::new();
+        *AMD.get_or_init(|| {
+            // SAFETY: cpuid leaf 0 exists on every x86-64 CPU.
+            #[allow(unused_unsafe)]
+            let id = unsafe { core::arch::x86_64::__cpuid(0) };
+            // The vendor string is in ebx, edx, ecx: "Auth" "enti" "cAMD".
+            (id.ebx, id.edx, id.ecx) == (0x6874_7541, 0x6974_6e65, 0x444d_4163)
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Whether `tier` can run here.
 pub fn tier_available(tier: Tier) -> bool {
     match (tier.rank(), detected_tier().rank()) {

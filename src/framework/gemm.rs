@@ -19,17 +19,63 @@ use std::sync::OnceLock;
 
 /// Data cache sizes in bytes (L1d, L2, L3), read once from sysfs (Linux);
 /// where that is unavailable, sizes typical of current x86 and ARM cores.
+/// With them, the family whose measurements the blocking follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheSizes {
     pub l1d: usize,
     pub l2: usize,
     pub l3: usize,
+    pub family: CacheFamily,
+}
+
+/// The same block sizes did not fit the two CPU families numkern was tuned
+/// on, so each has its own rule (as BLIS has a configuration per family).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheFamily {
+    /// AMD Zen (tuned on a Zen 4: 32 KiB L1d, 1 MiB L2, fast L3): blocks
+    /// past L2 are served well, and the larger blocks' reuse pays.
+    Zen,
+    /// Everything else (tuned on an AVX-512 Xeon: 48 KiB L1d, 2 MiB L2,
+    /// slow L3; BLIS's textbook shares): half of L1 for B's micro-panel,
+    /// half of L2 for A's block.
+    HalfCaches,
+}
+
+impl CacheFamily {
+    /// Up to this many multiply-adds, a product whose A has contiguous
+    /// rows skips packing and reads A and B in place, the hardware
+    /// prefetchers streaming A's rows. GFLOP/s on one thread, in place /
+    /// packed. Zen 4 (up to n = 812): f32 n = 128 111 / 95, 512 114 / 109,
+    /// 768 109 / 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128
+    /// layer 116 / 85; past it, in place lost as often as it won (f32
+    /// n = 1000: 82 / 96). Xeon (up to n = 255, its L3 feeds strided rows
+    /// slowly): f32 n = 160 153 / 121, 224 135 / 129, 256 135 / 138 (on
+    /// two threads 260 / 179, so 256 stays in place), 384 126 / 145, 512
+    /// 104 / 146; f64 n = 224 62 / 61, 384 56 / 65.
+    pub fn in_place_work(self) -> usize {
+        match self {
+            CacheFamily::Zen => 1 << 29,
+            CacheFamily::HalfCaches => 1 << 24,
+        }
+    }
+    /// In place, a row stride that is a multiple of this many bytes puts
+    /// the rows a tile reads in too few L1 sets (more rows than ways), and
+    /// the product is packed instead. Zen 4: f64 n = 512 (4 KiB) ran at 46
+    /// GFLOP/s in place, 51 packed. Xeon: f64 n = 256 (2 KiB) at 45-59 in
+    /// place, 64 packed.
+    pub fn aliasing_stride(self) -> usize {
+        match self {
+            CacheFamily::Zen => 4096,
+            CacheFamily::HalfCaches => 2048,
+        }
+    }
 }
 
 pub fn cache_sizes() -> CacheSizes {
     static SIZES: OnceLock<CacheSizes> = OnceLock::new();
     *SIZES.get_or_init(|| {
-        let mut sizes = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 8 << 20 };
+        let family = if crate::dispatch::is_amd() { CacheFamily::Zen } else { CacheFamily::HalfCaches };
+        let mut sizes = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 8 << 20, family };
         for index in 0..8 {
             let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{index}");
             let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).ok().map(|s| s.trim().to_string());
@@ -61,21 +107,31 @@ pub struct Blocking {
 }
 
 impl Blocking {
-    /// A KC x NR panel of B about fills L1 (every A panel of the block
-    /// streams past it), a KC x NC block of B a quarter of L3 (shared
-    /// between cores). An MC x KC block of A takes twice L2: each B
-    /// micro-panel serves MC / MR tiles, and more reuse of it paid more
-    /// than keeping A in L2 (f64 n = 2048, MC 48 / 120 / 240 / 576: 47 /
-    /// 48 / 52 / 54 GFLOP/s; f32 4096x1024x1024, MC 96 / 384 / 768: 99 /
-    /// 102 / 102; f32 n = 2048 level). Long K
-    /// blocks pay: each microkernel call writes its tile back once per K
-    /// block (measured here, f32 n = 2048: KC 256 / 336 / 512 / 768 gave
-    /// 90 / 96 / 101 / 102 GFLOP/s; f64 n = 1024 with the cheap full-tile
-    /// write-back: KC 256 / 384 / 512 / 1024 gave 51 / 52 / 53 / 52).
+    /// A KC x NR micro-panel of B stays in L1 while A's micro-panels
+    /// stream past it, an MC x KC block of A in L2 (or, on Zen, past it),
+    /// a KC x NC block of B in a quarter of L3 (shared between cores).
+    ///
+    /// Zen 4: B's micro-panel about fills L1, A's block takes twice L2.
+    /// Each B micro-panel serves MC / MR tiles, and more reuse of it paid
+    /// more than keeping A in L2 (f64 n = 2048, MC 48 / 120 / 240 / 576:
+    /// 47 / 48 / 52 / 54 GFLOP/s; f32 4096x1024x1024, MC 96 / 384 / 768:
+    /// 99 / 102 / 102). Long K blocks pay: each microkernel call writes its
+    /// tile back once per K block (f32 n = 2048: KC 256 / 336 / 512 / 768
+    /// gave 90 / 96 / 101 / 102 GFLOP/s; f64 n = 1024 with the cheap
+    /// full-tile write-back: KC 256 / 384 / 512 / 1024 gave 51 / 52 / 53 / 52).
+    ///
+    /// Xeon: those rules (KC 1024, MC 1024: A's block 4 MiB) ran f32
+    /// n = 2048 at 118 GFLOP/s on one thread and 195 on two; half of L1
+    /// and half of L2 (KC 512, MC 512) at 140-147 and 269-290, A's block
+    /// at 0.5-1 MiB generally at 141-153 and 255-290, 4 MiB at 118-125.
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
-        let kc = round_down(caches.l1d / (nr * elem), 8).clamp(MIN_KC, 1024);
-        let mc = round_down(2 * caches.l2 / (kc * elem), mr).min(round_down(4096, mr));
+        let (b_panel_bytes, a_block_bytes) = match caches.family {
+            CacheFamily::Zen => (caches.l1d, 2 * caches.l2),
+            CacheFamily::HalfCaches => (caches.l1d / 2, caches.l2 / 2),
+        };
+        let kc = round_down(b_panel_bytes / (nr * elem), 8).clamp(MIN_KC, 1024);
+        let mc = round_down(a_block_bytes / (kc * elem), mr).min(round_down(4096, mr));
         let nc = round_down(caches.l3 / 4 / (kc * elem), nr).min(round_down(8192, nr));
         Blocking { mr, nr, kc, mc, nc }
     }
@@ -132,13 +188,6 @@ impl<T> GemmEpilogue<T> {
 /// the threshold is where a second core pays: on this machine n = 64 went
 /// from 104 to 149 GFLOP/s (f32) on 2 threads, n = 48 from 100 to 91.
 pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
-/// Below this many multiply-adds (n = 812), a product whose A has
-/// contiguous rows skips packing and reads A and B in place, with the
-/// hardware prefetchers streaming A's rows. Measured here against packing
-/// (GFLOP/s, one thread): f32 n = 128 111 / 95, 512 114 / 109, 768 109 /
-/// 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128 layer 116 / 85.
-/// Past it, in place lost as often as it won (f32 n = 1000: 82 / 96).
-pub(crate) const GEMM_IN_PLACE_THRESHOLD: usize = 1 << 29;
 /// Work units per thread the packed path aims for: claimed one at a time,
 /// so a helper that starts late costs at most a unit.
 const UNITS_PER_THREAD: usize = 8;
@@ -378,11 +427,9 @@ pub unsafe fn gemm<T: KernelFloat>(
             epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
         }
     };
-    // A row stride that is a multiple of 4 KiB puts every row the tile reads
-    // in one L1 set (more rows than ways): f64 n = 512 ran at 46 GFLOP/s in
-    // place, 51 packed.
-    let aliased = |stride: isize| (stride.unsigned_abs() * core::mem::size_of::<T>()) % 4096 == 0;
-    if a.rs == 1 && work < GEMM_IN_PLACE_THRESHOLD && !aliased(a.cs) && !aliased(b.cs) {
+    let family = cache_sizes().family;
+    let aliased = |stride: isize| (stride.unsigned_abs() * core::mem::size_of::<T>()) % family.aliasing_stride() == 0;
+    if a.rs == 1 && work <= family.in_place_work() && !aliased(a.cs) && !aliased(b.cs) {
         // Read A and B where they are. Each tile runs the K blocks of the
         // packed path in turn (its C tile stays in L1 between them), so
         // the sums, and the bits, are the packed path's. The microkernel
