@@ -4,7 +4,7 @@
 
 mod common;
 use common::{exec, random_layout, tiers, Rng};
-use numkern::framework::gemm::{cache_sizes, Blocking};
+use numkern::framework::gemm::{cache_sizes, Blocking, CacheFamily, CacheSizes};
 use numkern::kernels::{gemm_kernel, Activation, BinaryOp, KernelFloat};
 use numkern::ops::Exec;
 use numkern::{ArrayView, ArrayViewMut, ErrorKind, Real};
@@ -179,6 +179,28 @@ fn gemm_bitwise_identical_across_threads() {
                 }
             }
         }
+    }
+}
+
+/// Each CPU family's blocking rule on the caches it was tuned on: Zen 4
+/// (32 KiB L1d, 1 MiB L2) fills L1 with B's micro-panel and twice L2 with
+/// A's block; the others (a Xeon: 48 KiB, 2 MiB) take half of each. Every
+/// block is a whole number of register tiles.
+#[test]
+fn blocking_follows_each_family_rule() {
+    let zen = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 32 << 20, family: CacheFamily::Zen };
+    let xeon = CacheSizes { l1d: 48 << 10, l2: 2 << 20, l3: 105 << 20, family: CacheFamily::HalfCaches };
+    // f32 32 x 12 tiles: KC = 32768 / 48 = 682 -> 680, MC = 2 MiB / (680 * 4) = 771 -> 768.
+    assert_eq!(Blocking::new(32, 12, 4, zen), Blocking { mr: 32, nr: 12, kc: 680, mc: 768, nc: 3084 });
+    // KC = 24576 / 48 = 512, MC = 1 MiB / (512 * 4) = 512, NC = 26.25 MiB / 2 KiB -> 13440, capped at 8184.
+    assert_eq!(Blocking::new(32, 12, 4, xeon), Blocking { mr: 32, nr: 12, kc: 512, mc: 512, nc: 8184 });
+    // f64 24 x 8 tiles: KC = 24576 / 64 = 384, MC = 1 MiB / 3 KiB = 341 -> 336.
+    assert_eq!(Blocking::new(24, 8, 8, xeon), Blocking { mr: 24, nr: 8, kc: 384, mc: 336, nc: 8192 });
+    assert!(CacheFamily::Zen.in_place_work() > CacheFamily::HalfCaches.in_place_work());
+    let detected = cache_sizes();
+    for (mr, nr, elem) in [(32, 12, 4), (24, 8, 8), (16, 6, 4), (8, 6, 8)] {
+        let b = Blocking::new(mr, nr, elem, detected);
+        assert!(b.kc >= 64 && b.kc % 8 == 0 && b.mc % mr == 0 && b.nc % nr == 0, "{b:?} for {detected:?}");
     }
 }
 
