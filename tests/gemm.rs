@@ -236,6 +236,52 @@ fn gemm_in_place_and_packed_paths_agree_bitwise() {
     }
 }
 
+/// On AVX-512 the in-place tile depends on the CPU family (32x8 / 16x8 on
+/// Zen, 32x12 / 16x12 elsewhere), so only one is picked on any machine:
+/// here both run through the framework with the packed kernel beside them,
+/// and give the packed path's bits (edges of both widths included).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn gemm_in_place_tiles_of_both_families_agree_bitwise() {
+    use numkern::framework::gemm::{gemm, GemmEpilogue, Mat};
+    use numkern::kernels::{tiers::avx512::gemm_micro, GemmKernel};
+    if !numkern::available_tiers().contains(&numkern::Tier::Avx512) {
+        return;
+    }
+    fn product<T: KernelFloat>(kernel: GemmKernel<T>, (m, k, n): (usize, usize, usize), a: &[T], b: &[T], b_rs: isize, b_cs: isize) -> Vec<T> {
+        let mut c = vec![T::from_f64(f64::NAN); m * n];
+        let mat = |p: *const T, rs: isize, cs: isize| Mat { ptr: p as *mut T, rs, cs };
+        // SAFETY: row-major A and C, B at the given strides, all in bounds.
+        unsafe {
+            gemm(kernel, 1, (m, n, k), T::from_f64(1.0), mat(a.as_ptr(), k as isize, 1), mat(b.as_ptr(), b_rs, b_cs), T::from_f64(0.0), mat(c.as_ptr(), n as isize, 1), GemmEpilogue::NONE)
+        };
+        c
+    }
+    fn check<T: KernelFloat>(zen: GemmKernel<T>, other: GemmKernel<T>) {
+        for (m, k, n) in [(45, 70, 29), (64, 64, 64), (33, 17, 50), (7, 5, 3)] {
+            let a: Vec<T> = (0..m * k).map(|i| T::from_f64(((i * 7919) % 1013) as f64 / 1013.0 - 0.5)).collect();
+            let b: Vec<T> = (0..k * n).map(|i| T::from_f64(((i * 104_729) % 997) as f64 / 997.0 - 0.5)).collect();
+            let b_cols: Vec<T> = (0..k * n).map(|idx| b[(idx % k) * n + idx / k]).collect();
+            // Row-major B with a row-major C reads A and B in place (C^T =
+            // B^T A^T); the column-major copy of B packs.
+            let packed = product(other, (m, k, n), &a, &b_cols, 1, k as isize);
+            for kernel in [zen, other] {
+                let in_place = product(kernel, (m, k, n), &a, &b, n as isize, 1);
+                let same = in_place.iter().zip(&packed).all(|(x, y)| x.to_f64().to_bits() == y.to_f64().to_bits());
+                assert!(same, "{m}x{k}x{n}: the {}x{} in-place tile differs from the packed path", kernel.mr_in_place, kernel.nr_in_place);
+            }
+        }
+    }
+    fn with_tile<T: KernelFloat>(mut kernel: GemmKernel<T>, (mr, nr): (usize, usize), micro: unsafe fn(&numkern::kernels::gemm::MicroTile<T>)) -> GemmKernel<T> {
+        (kernel.mr_in_place, kernel.nr_in_place, kernel.micro_in_place) = (mr, nr, micro);
+        kernel
+    }
+    let base = gemm_kernel::<f32>(numkern::Tier::Avx512);
+    check(with_tile(base, (32, 8), gemm_micro::<f32, 2, 8, false>), with_tile(base, (32, 12), gemm_micro::<f32, 2, 12, false>));
+    let base = gemm_kernel::<f64>(numkern::Tier::Avx512);
+    check(with_tile(base, (16, 8), gemm_micro::<f64, 2, 8, false>), with_tile(base, (16, 12), gemm_micro::<f64, 2, 12, false>));
+}
+
 /// linear on x with leading dimensions, (2, 3, k) and (3, k)-shaped views
 /// of every layout (folded into one GEMM or run batch by batch), 1-D x and
 /// a single row: the same bits as matmul, then add, then the activation.

@@ -257,9 +257,13 @@ pub struct GemmKernel<T> {
 /// The register tiles of each (tier, dtype), as (vectors of rows, columns):
 /// about 24 accumulators on AVX-512 and NEON (32 registers), 12 on AVX2 (16).
 /// In place, each of B's columns is its own stream of broadcasts (packed B
-/// is one): on AVX-512 tiles 8 columns wide ran f32 n = 32 in 653 ns against
-/// 676 for 32 x 12 and n = 64 in 4.70 us against 4.84 (16 x 8 f64 tiles
-/// also split 32 and 64 evenly, where 24 x 8 left a masked edge).
+/// is one), and the best width differs by CPU family. On Zen 4, tiles 8
+/// columns wide ran f32 n = 32 in 653 ns against 676 for 32 x 12 and n = 64
+/// in 4.70 us against 4.84 (16 x 8 f64 tiles also split 32 and 64 evenly,
+/// where 24 x 8 left a masked edge). On an AVX-512 Xeon, 12 columns wide
+/// won (GFLOP/s, 12 / 8 columns): f32 n = 64 154 / 149, 128 148 / 133, the
+/// 32x784x128 layer 146 / 134; f64 (16 x 12 / 16 x 8) n = 32 72 / 69, 128
+/// 72 / 66, the layer 69 / 64.
 pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
     let is_f32 = T::DTYPE == DType::F32;
     macro_rules! pick {
@@ -284,7 +288,9 @@ pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 => pick!(avx512, 64, f32: (2, 12) in place (2, 8), f64: (3, 8) in place (2, 8)),
+        Tier::Avx512 if crate::dispatch::is_amd() => pick!(avx512, 64, f32: (2, 12) in place (2, 8), f64: (3, 8) in place (2, 8)),
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 => pick!(avx512, 64, f32: (2, 12) in place (2, 12), f64: (3, 8) in place (2, 12)),
         #[cfg(target_arch = "x86_64")]
         Tier::Avx2 => pick!(avx2, 32, f32: (2, 6) in place (2, 6), f64: (2, 6) in place (2, 6)),
         _ => pick!(portable, 32, f32: (2, 6) in place (2, 6), f64: (2, 6) in place (2, 6)),
