@@ -44,18 +44,24 @@ pub enum CacheFamily {
 impl CacheFamily {
     /// Up to this many multiply-adds, a product whose A has contiguous
     /// rows skips packing and reads A and B in place, the hardware
-    /// prefetchers streaming A's rows. GFLOP/s on one thread, in place /
-    /// packed. Zen 4 (up to n = 812): f32 n = 128 111 / 95, 512 114 / 109,
-    /// 768 109 / 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128
+    /// prefetchers streaming A's rows. GFLOP/s, in place / packed.
+    ///
+    /// Zen 4 (up to n = 812), one thread: f32 n = 128 111 / 95, 512 114 /
+    /// 109, 768 109 / 104; f64 n = 640 54 / 50, 768 54 / 50; the 32x784x128
     /// layer 116 / 85; past it, in place lost as often as it won (f32
-    /// n = 1000: 82 / 96). Xeon (up to n = 255, its L3 feeds strided rows
-    /// slowly): f32 n = 160 153 / 121, 224 135 / 129, 256 135 / 138 (on
-    /// two threads 260 / 179, so 256 stays in place), 384 126 / 145, 512
-    /// 104 / 146; f64 n = 224 62 / 61, 384 56 / 65.
-    pub fn in_place_work(self) -> usize {
-        match self {
-            CacheFamily::Zen => 1 << 29,
-            CacheFamily::HalfCaches => 1 << 24,
+    /// n = 1000: 82 / 96).
+    ///
+    /// Xeon (its L3 feeds strided rows slowly), one thread up to n = 322:
+    /// f32 n = 192 148 / 131, 320 145 / 144, 384 143 / 148; f64 n = 224
+    /// 70 / 63, 320 66 / 67, 384 64 / 69. Two threads, whose packed path
+    /// shares out a single M block, up to n = 406: f32 n = 320 237-282 /
+    /// 212-216, 384 240-251 / 223-230, 512 210 / 233; f64 n = 320 109-113 /
+    /// 102-104, 384 99-103 / 96-100.
+    pub fn in_place_work(self, threads: usize) -> usize {
+        match (self, threads) {
+            (CacheFamily::Zen, _) => 1 << 29,
+            (CacheFamily::HalfCaches, 1) => 1 << 25,
+            (CacheFamily::HalfCaches, _) => 1 << 26,
         }
     }
     /// In place, a row stride that is a multiple of this many bytes puts
@@ -429,7 +435,7 @@ pub unsafe fn gemm<T: KernelFloat>(
     };
     let family = cache_sizes().family;
     let aliased = |stride: isize| (stride.unsigned_abs() * core::mem::size_of::<T>()) % family.aliasing_stride() == 0;
-    if a.rs == 1 && work <= family.in_place_work() && !aliased(a.cs) && !aliased(b.cs) {
+    if a.rs == 1 && work <= family.in_place_work(threads) && !aliased(a.cs) && !aliased(b.cs) {
         // Read A and B where they are. Each tile runs the K blocks of the
         // packed path in turn (its C tile stays in L1 between them), so
         // the sums, and the bits, are the packed path's. The microkernel
