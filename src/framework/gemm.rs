@@ -197,8 +197,8 @@ pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
 /// Work units per thread the packed path aims for: claimed one at a time,
 /// so a helper that starts late costs at most a unit.
 const UNITS_PER_THREAD: usize = 8;
-/// The same for the in-place path, whose units are single column tiles
-/// (measured with 4; not re-tuned since).
+/// The in-place path's units are single column tiles; when there are fewer
+/// of those than threads, rows are split to give about this many per thread.
 const IN_PLACE_UNITS_PER_THREAD: usize = 4;
 /// Micro-panels per packing work unit.
 const PACK_PANELS: usize = 8;
@@ -441,7 +441,7 @@ pub unsafe fn gemm<T: KernelFloat>(
         // the sums, and the bits, are the packed path's. The microkernel
         // may read a few columns of B past a right edge, so such an edge
         // is copied into a zero-padded panel first. Work units: column
-        // tiles, and row groups when those are too few.
+        // tiles, and row groups when there are fewer of those than threads.
         let (mr, nr) = (kernel.mr_in_place, kernel.nr_in_place);
         let edge = (n - 1) / nr * nr;
         let padded = columns_read(nr, n - edge) > n - edge;
@@ -456,7 +456,13 @@ pub unsafe fn gemm<T: KernelFloat>(
         }
         let (units, row_groups, rows_per_group) = if threads > 1 {
             let (m_tiles, n_tiles) = (m.div_ceil(mr), edge / nr + 1);
-            let groups = (IN_PLACE_UNITS_PER_THREAD * threads).div_ceil(n_tiles).min(m_tiles);
+            // Rows are split only when there are fewer column tiles than
+            // threads: two threads writing the two halves of C's rows
+            // share a line wherever a row is not a whole number of lines
+            // (Xeon, f32 on 2 threads, 32 x 12 tiles, n = 60 / 64 / 84: 58-63
+            // / 59-63 / 86-95 GFLOP/s with row groups, 108-111 / 126-130 /
+            // 139-155 with whole columns).
+            let groups = if n_tiles >= threads { 1 } else { (IN_PLACE_UNITS_PER_THREAD * threads).div_ceil(n_tiles).min(m_tiles) };
             let tiles_per_group = m_tiles.div_ceil(groups);
             let groups = m_tiles.div_ceil(tiles_per_group);
             (n_tiles * groups, groups, tiles_per_group * mr)
