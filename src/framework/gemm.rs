@@ -64,6 +64,17 @@ impl CacheFamily {
             (CacheFamily::HalfCaches, _) => 1 << 26,
         }
     }
+    /// When a product has fewer M blocks than the threads can share out,
+    /// whether each thread packs its own copy of the A block it works on
+    /// (Xeon, 2 threads: the other core's half of a block packed once by
+    /// both came from its L2, slowly; GFLOP/s shared / a copy per group of
+    /// N panels: f64 n = 256 85-86 / 102-107, 1024 113-117 / 121-122, 2048
+    /// 117-125 / 128-130; f32 n = 1024 237-256 / 246-262, 4096x1024x1024
+    /// 249-261 / 265-274) or the block is packed once, by all of them
+    /// (Zen 4, f64 n = 512: 100 against 97 with a copy per group).
+    pub fn private_a_blocks(self) -> bool {
+        self == CacheFamily::HalfCaches
+    }
     /// In place, a row stride that is a multiple of this many bytes puts
     /// the rows a tile reads in too few L1 sets (more rows than ways), and
     /// the product is packed instead. Zen 4: f64 n = 512 (4 KiB) ran at 46
@@ -200,6 +211,12 @@ const UNITS_PER_THREAD: usize = 8;
 /// The in-place path's units are single column tiles; when there are fewer
 /// of those than threads, rows are split to give about this many per thread.
 const IN_PLACE_UNITS_PER_THREAD: usize = 4;
+/// Groups of N panels per thread when each packs its own copy of an A
+/// block ([`CacheFamily::private_a_blocks`]). Two balance a helper that
+/// starts late better than one (Xeon, f32 n = 2048 on 2 threads: 228-276
+/// GFLOP/s with one group per thread, 256-276 with two), and more would
+/// pack more copies.
+const PRIVATE_A_GROUPS_PER_THREAD: usize = 2;
 /// Micro-panels per packing work unit.
 const PACK_PANELS: usize = 8;
 
@@ -564,8 +581,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                         }
                     }
                 };
-                if threads == 1 || m_blocks >= UNITS_PER_THREAD * threads {
-                    // Work units: M blocks, each packed by the thread that
+                if threads == 1 || m_blocks >= UNITS_PER_THREAD * threads {                    // Work units: M blocks, each packed by the thread that
                     // computes it.
                     run_chunks(m_blocks, 1, threads, |blocks| {
                         for ib in blocks {
@@ -573,6 +589,21 @@ pub unsafe fn gemm<T: KernelFloat>(
                             with_buffer::<T, _>(&PACK_A, m_panels_of(ic) * mr * kcb.max(1), |ap| {
                                 pack_a(ap, ic, 0..m_panels_of(ic));
                                 compute(ap, ic, 0..n_panels);
+                            });
+                        }
+                    });
+                } else if family.private_a_blocks() {
+                    // Too few M blocks to share out: units are an M block
+                    // and a group of its N panels, each packing its own copy
+                    // of the block.
+                    let per_group = n_panels.div_ceil(PRIVATE_A_GROUPS_PER_THREAD * threads);
+                    let groups = n_panels.div_ceil(per_group);
+                    run_chunks(m_blocks * groups, 1, threads, |units| {
+                        for unit in units {
+                            let (ic, g) = (unit / groups * mc, unit % groups);
+                            with_buffer::<T, _>(&PACK_A, m_panels_of(ic) * mr * kcb.max(1), |ap| {
+                                pack_a(ap, ic, 0..m_panels_of(ic));
+                                compute(ap, ic, g * per_group..((g + 1) * per_group).min(n_panels));
                             });
                         }
                     });
