@@ -581,22 +581,14 @@ pub unsafe fn gemm<T: KernelFloat>(
                         }
                     }
                 };
-                if threads == 1 || m_blocks >= UNITS_PER_THREAD * threads {                    // Work units: M blocks, each packed by the thread that
-                    // computes it.
-                    run_chunks(m_blocks, 1, threads, |blocks| {
-                        for ib in blocks {
-                            let ic = ib * mc;
-                            with_buffer::<T, _>(&PACK_A, m_panels_of(ic) * mr * kcb.max(1), |ap| {
-                                pack_a(ap, ic, 0..m_panels_of(ic));
-                                compute(ap, ic, 0..n_panels);
-                            });
-                        }
-                    });
-                } else if family.private_a_blocks() {
-                    // Too few M blocks to share out: units are an M block
-                    // and a group of its N panels, each packing its own copy
-                    // of the block.
-                    let per_group = n_panels.div_ceil(PRIVATE_A_GROUPS_PER_THREAD * threads);
+                let enough_blocks = threads == 1 || m_blocks >= UNITS_PER_THREAD * threads;
+                if enough_blocks || family.private_a_blocks() {
+                    // Work units: an M block and a group of its N panels,
+                    // each packing its own copy of the block. A group is
+                    // all of them when there are M blocks enough to share
+                    // out; otherwise a few per thread.
+                    let groups = if enough_blocks { 1 } else { PRIVATE_A_GROUPS_PER_THREAD * threads };
+                    let per_group = n_panels.div_ceil(groups);
                     let groups = n_panels.div_ceil(per_group);
                     run_chunks(m_blocks * groups, 1, threads, |units| {
                         for unit in units {
