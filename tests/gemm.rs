@@ -256,7 +256,7 @@ fn gemm_in_place_tiles_of_both_families_agree_bitwise() {
         let mat = |p: *const T, rs: isize, cs: isize| Mat { ptr: p as *mut T, rs, cs };
         // SAFETY: row-major A and C, B at the given strides, all in bounds.
         unsafe {
-            gemm(kernel, 1, (m, n, k), T::from_f64(1.0), mat(a.as_ptr(), k as isize, 1), mat(b.as_ptr(), b_rs, b_cs), T::from_f64(0.0), mat(c.as_ptr(), n as isize, 1), GemmEpilogue::NONE)
+            gemm(kernel, 1, (m, n, k), T::from_f64(1.0), mat(a.as_ptr(), k as isize, 1), mat(b.as_ptr(), b_rs, b_cs), T::from_f64(0.0), mat(c.as_mut_ptr(), n as isize, 1), GemmEpilogue::NONE)
         };
         c
     }
