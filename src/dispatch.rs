@@ -90,23 +90,37 @@ fn detect() -> Tier {
     Tier::Portable
 }
 
-/// Whether the CPU is an AMD one (x86 vendor string "AuthenticAMD"), whose
-/// caches the GEMM blocks differently (`framework::gemm::CacheFamily`).
-pub fn is_amd() -> bool {
+/// The CPU families numkern's tuning was measured on. The same GEMM block
+/// sizes, in-place limits and register tiles did not fit both, so each has
+/// its own (as BLIS has a configuration per family); the choices and their
+/// measurements are in `framework::gemm` and `kernels::gemm_kernel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CpuFamily {
+    /// AMD Zen (tuned on a Zen 4: 32 KiB L1d, 1 MiB L2, fast L3).
+    Zen,
+    /// Everything else (tuned on an AVX-512 Xeon: 48 KiB L1d, 2 MiB L2,
+    /// slow L3).
+    Other,
+}
+
+/// This CPU's family, detected once: `Zen` when the x86 vendor string is
+/// "AuthenticAMD".
+pub fn cpu_family() -> CpuFamily {
     #[cfg(target_arch = "x86_64")]
     {
-        static AMD: OnceLock<bool> = OnceLock::new();
-        *AMD.get_or_init(|| {
+        static FAMILY: OnceLock<CpuFamily> = OnceLock::new();
+        *FAMILY.get_or_init(|| {
             // SAFETY: cpuid leaf 0 exists on every x86-64 CPU.
             #[allow(unused_unsafe)]
             let id = unsafe { core::arch::x86_64::__cpuid(0) };
             // The vendor string is in ebx, edx, ecx: "Auth" "enti" "cAMD".
-            (id.ebx, id.edx, id.ecx) == (0x6874_7541, 0x6974_6e65, 0x444d_4163)
+            let amd = (id.ebx, id.edx, id.ecx) == (0x6874_7541, 0x6974_6e65, 0x444d_4163);
+            if amd { CpuFamily::Zen } else { CpuFamily::Other }
         })
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        false
+        CpuFamily::Other
     }
 }
 

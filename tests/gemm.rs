@@ -4,7 +4,8 @@
 
 mod common;
 use common::{exec, random_layout, tiers, Rng};
-use numkern::framework::gemm::{cache_sizes, Blocking, CacheFamily, CacheSizes};
+use numkern::dispatch::CpuFamily;
+use numkern::framework::gemm::{cache_sizes, Blocking, CacheSizes};
 use numkern::kernels::{gemm_kernel, Activation, BinaryOp, KernelFloat};
 use numkern::ops::Exec;
 use numkern::{ArrayView, ArrayViewMut, ErrorKind, Real};
@@ -190,16 +191,16 @@ fn gemm_bitwise_identical_across_threads() {
 /// block is a whole number of register tiles.
 #[test]
 fn blocking_follows_each_family_rule() {
-    let zen = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 32 << 20, family: CacheFamily::Zen };
-    let xeon = CacheSizes { l1d: 48 << 10, l2: 2 << 20, l3: 105 << 20, family: CacheFamily::HalfCaches };
+    let zen = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 32 << 20, family: CpuFamily::Zen };
+    let xeon = CacheSizes { l1d: 48 << 10, l2: 2 << 20, l3: 105 << 20, family: CpuFamily::Other };
     // f32 32 x 12 tiles: KC = 32768 / 48 = 682 -> 680, MC = 2 MiB / (680 * 4) = 771 -> 768.
     assert_eq!(Blocking::new(32, 12, 4, zen), Blocking { mr: 32, nr: 12, kc: 680, mc: 768, nc: 3084 });
     // KC = 24576 / 48 = 512, MC = 1 MiB / (512 * 4) = 512, NC = 26.25 MiB / 2 KiB -> 13440, capped at 8184.
     assert_eq!(Blocking::new(32, 12, 4, xeon), Blocking { mr: 32, nr: 12, kc: 512, mc: 512, nc: 8184 });
     // f64 24 x 8 tiles: KC = 24576 / 64 = 384, MC = 1 MiB / 3 KiB = 341 -> 336.
     assert_eq!(Blocking::new(24, 8, 8, xeon), Blocking { mr: 24, nr: 8, kc: 384, mc: 336, nc: 8192 });
-    assert!(CacheFamily::Zen.in_place_work(1) > CacheFamily::HalfCaches.in_place_work(2));
-    assert!(CacheFamily::HalfCaches.in_place_work(2) >= CacheFamily::HalfCaches.in_place_work(1));
+    assert!(CpuFamily::Zen.in_place_work(1) > CpuFamily::Other.in_place_work(2));
+    assert!(CpuFamily::Other.in_place_work(2) >= CpuFamily::Other.in_place_work(1));
     let detected = cache_sizes();
     for (mr, nr, elem) in [(32, 12, 4), (24, 8, 8), (16, 6, 4), (8, 6, 8)] {
         let b = Blocking::new(mr, nr, elem, detected);

@@ -9,6 +9,7 @@
 //! same order whatever the M/N split, so results are bitwise identical for
 //! any thread count.
 
+use crate::dispatch::CpuFamily;
 use crate::dtype::Real;
 use crate::framework::threads::{run_chunks, Shared};
 use crate::kernels::gemm::{columns_read, Activation, Epilogue, MicroTile};
@@ -19,29 +20,17 @@ use std::sync::OnceLock;
 
 /// Data cache sizes in bytes (L1d, L2, L3), read once from sysfs (Linux);
 /// where that is unavailable, sizes typical of current x86 and ARM cores.
-/// With them, the family whose measurements the blocking follows.
+/// With them, the CPU family whose measurements the blocking follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheSizes {
     pub l1d: usize,
     pub l2: usize,
     pub l3: usize,
-    pub family: CacheFamily,
+    pub family: CpuFamily,
 }
 
-/// The same block sizes did not fit the two CPU families numkern was tuned
-/// on, so each has its own rule (as BLIS has a configuration per family).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CacheFamily {
-    /// AMD Zen (tuned on a Zen 4: 32 KiB L1d, 1 MiB L2, fast L3): blocks
-    /// past L2 are served well, and the larger blocks' reuse pays.
-    Zen,
-    /// Everything else (tuned on an AVX-512 Xeon: 48 KiB L1d, 2 MiB L2,
-    /// slow L3; BLIS's textbook shares): half of L1 for B's micro-panel,
-    /// half of L2 for A's block.
-    HalfCaches,
-}
-
-impl CacheFamily {
+/// The GEMM framework's per-family choices.
+impl CpuFamily {
     /// Up to this many multiply-adds, a product whose A has contiguous
     /// rows skips packing and reads A and B in place, the hardware
     /// prefetchers streaming A's rows. GFLOP/s, in place / packed.
@@ -59,9 +48,9 @@ impl CacheFamily {
     /// 102-104, 384 99-103 / 96-100.
     pub fn in_place_work(self, threads: usize) -> usize {
         match (self, threads) {
-            (CacheFamily::Zen, _) => 1 << 29,
-            (CacheFamily::HalfCaches, 1) => 1 << 25,
-            (CacheFamily::HalfCaches, _) => 1 << 26,
+            (CpuFamily::Zen, _) => 1 << 29,
+            (CpuFamily::Other, 1) => 1 << 25,
+            (CpuFamily::Other, _) => 1 << 26,
         }
     }
     /// When a product has fewer M blocks than the threads can share out,
@@ -73,7 +62,7 @@ impl CacheFamily {
     /// 249-261 / 265-274) or the block is packed once, by all of them
     /// (Zen 4, f64 n = 512: 100 against 97 with a copy per group).
     pub fn private_a_blocks(self) -> bool {
-        self == CacheFamily::HalfCaches
+        self == CpuFamily::Other
     }
     /// In place, a row stride that is a multiple of this many bytes puts
     /// the rows a tile reads in too few L1 sets (more rows than ways), and
@@ -82,8 +71,8 @@ impl CacheFamily {
     /// place, 64 packed.
     pub fn aliasing_stride(self) -> usize {
         match self {
-            CacheFamily::Zen => 4096,
-            CacheFamily::HalfCaches => 2048,
+            CpuFamily::Zen => 4096,
+            CpuFamily::Other => 2048,
         }
     }
 }
@@ -91,8 +80,7 @@ impl CacheFamily {
 pub fn cache_sizes() -> CacheSizes {
     static SIZES: OnceLock<CacheSizes> = OnceLock::new();
     *SIZES.get_or_init(|| {
-        let family = if crate::dispatch::is_amd() { CacheFamily::Zen } else { CacheFamily::HalfCaches };
-        let mut sizes = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 8 << 20, family };
+        let mut sizes = CacheSizes { l1d: 32 << 10, l2: 1 << 20, l3: 8 << 20, family: crate::dispatch::cpu_family() };
         for index in 0..8 {
             let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{index}");
             let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).ok().map(|s| s.trim().to_string());
@@ -144,8 +132,8 @@ impl Blocking {
     pub fn new(mr: usize, nr: usize, elem: usize, caches: CacheSizes) -> Blocking {
         let round_down = |v: usize, to: usize| (v / to * to).max(to);
         let (b_panel_bytes, a_block_bytes) = match caches.family {
-            CacheFamily::Zen => (caches.l1d, 2 * caches.l2),
-            CacheFamily::HalfCaches => (caches.l1d / 2, caches.l2 / 2),
+            CpuFamily::Zen => (caches.l1d, 2 * caches.l2),
+            CpuFamily::Other => (caches.l1d / 2, caches.l2 / 2),
         };
         let kc = round_down(b_panel_bytes / (nr * elem), 8).clamp(MIN_KC, 1024);
         let mc = round_down(a_block_bytes / (kc * elem), mr).min(round_down(4096, mr));
@@ -212,7 +200,7 @@ const UNITS_PER_THREAD: usize = 8;
 /// of those than threads, rows are split to give about this many per thread.
 const IN_PLACE_UNITS_PER_THREAD: usize = 4;
 /// Groups of N panels per thread when each packs its own copy of an A
-/// block ([`CacheFamily::private_a_blocks`]). Two balance a helper that
+/// block ([`CpuFamily::private_a_blocks`]). Two balance a helper that
 /// starts late better than one (Xeon, f32 n = 2048 on 2 threads: 228-276
 /// GFLOP/s with one group per thread, 256-276 with two), and more would
 /// pack more copies.

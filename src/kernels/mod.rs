@@ -288,7 +288,7 @@ pub fn gemm_kernel<T: KernelFloat>(tier: Tier) -> GemmKernel<T> {
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if crate::dispatch::is_amd() => pick!(avx512, 64, f32: (2, 12) in place (2, 8), f64: (3, 8) in place (2, 8)),
+        Tier::Avx512 if crate::dispatch::cpu_family() == crate::dispatch::CpuFamily::Zen => pick!(avx512, 64, f32: (2, 12) in place (2, 8), f64: (3, 8) in place (2, 8)),
         #[cfg(target_arch = "x86_64")]
         Tier::Avx512 => pick!(avx512, 64, f32: (2, 12) in place (2, 12), f64: (3, 8) in place (2, 12)),
         #[cfg(target_arch = "x86_64")]
