@@ -75,6 +75,24 @@ impl CpuFamily {
             CpuFamily::Other => 2048,
         }
     }
+    /// Below this many multiply-adds of `elem_bytes`-sized elements a
+    /// product stays on the calling thread. The caller starts at once and
+    /// helpers join as they wake (`run_chunks`), so this is where a second
+    /// core pays. GFLOP/s on 1 / 2 threads:
+    ///
+    /// Zen 4, f32: n = 64 104 / 149, n = 48 100 / 91: 2^17 for both types.
+    ///
+    /// Xeon, where waking the helper costs more: f32 n = 64 (2^18) 149-152
+    /// / 122-143, 68 111-115 / 111-122, 72 121-123 / 121-130, 76 126-128 /
+    /// 140-150; f64 64x64x32 (2^17) 73-76 / 63-69, n = 56 68-69 / 74-79,
+    /// 76 67-69 / 89-95. About 20480 vector multiply-adds for either type:
+    /// 327680 f32, 163840 f64.
+    pub fn parallel_work(self, elem_bytes: usize) -> usize {
+        match self {
+            CpuFamily::Zen => 1 << 17,
+            CpuFamily::Other => (5 << 18) / elem_bytes,
+        }
+    }
 }
 
 pub fn cache_sizes() -> CacheSizes {
@@ -188,11 +206,6 @@ impl<T> GemmEpilogue<T> {
     pub const NONE: GemmEpilogue<T> = GemmEpilogue { bias: core::ptr::null(), bias_stride: 0, act: Activation::None };
 }
 
-/// Below this many multiply-adds a call stays on the calling thread. The
-/// caller starts at once and helpers join as they wake (`run_chunks`), so
-/// the threshold is where a second core pays: on this machine n = 64 went
-/// from 104 to 149 GFLOP/s (f32) on 2 threads, n = 48 from 100 to 91.
-pub(crate) const GEMM_PARALLEL_THRESHOLD: usize = 1 << 17;
 /// Work units per thread the packed path aims for: claimed one at a time,
 /// so a helper that starts late costs at most a unit.
 const UNITS_PER_THREAD: usize = 8;
@@ -404,7 +417,8 @@ pub unsafe fn gemm<T: KernelFloat>(
         Epilogue { bias, bias_stride: epilogue.bias_stride, along_rows: bias_along_rows, act: epilogue.act }
     };
     let work = m.saturating_mul(n).saturating_mul(k.max(1));
-    let threads = if work < GEMM_PARALLEL_THRESHOLD { 1 } else { threads.max(1) };
+    let family = cache_sizes().family;
+    let threads = if work < family.parallel_work(core::mem::size_of::<T>()) { 1 } else { threads.max(1) };
     // Equal K blocks (2048 = 4 x 512, not 3 x 680 + 8): each block pays a
     // pass over C, so none should be short. A K no longer than the shortest
     // KC is one block: small products skip the blocking lookup and the
@@ -438,7 +452,6 @@ pub unsafe fn gemm<T: KernelFloat>(
             epilogue: tile_epilogue(i0, j0, kb + 1 == k_blocks),
         }
     };
-    let family = cache_sizes().family;
     let aliased = |stride: isize| (stride.unsigned_abs() * core::mem::size_of::<T>()) % family.aliasing_stride() == 0;
     if a.rs == 1 && work <= family.in_place_work(threads) && !aliased(a.cs) && !aliased(b.cs) {
         // Read A and B where they are. Each tile runs the K blocks of the

@@ -13,7 +13,7 @@ use super::exec::{contiguous_copy, Exec};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
-use crate::framework::gemm::{self, GemmEpilogue, Mat, GEMM_PARALLEL_THRESHOLD};
+use crate::framework::gemm::{self, cache_sizes, GemmEpilogue, Mat};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::{overlap, vecmat, views};
 use crate::kernels::gemm::Activation;
@@ -259,7 +259,8 @@ impl<T: KernelFloat> Batched<T> {
         };
         let work = m.saturating_mul(n).saturating_mul(k.max(1));
         let threads = exec.0.threads;
-        let spread = threads > 1 && work < GEMM_PARALLEL_THRESHOLD && work.saturating_mul(count) >= GEMM_PARALLEL_THRESHOLD;
+        let parallel_work = cache_sizes().family.parallel_work(core::mem::size_of::<T>());
+        let spread = threads > 1 && work < parallel_work && work.saturating_mul(count) >= parallel_work;
         let (inner, outer) = if spread { (1, threads) } else { (threads, 1) };
         let this = Shared(self);
         run_chunks(count, 1, outer, |range| {
