@@ -197,6 +197,15 @@ unsafe fn tile<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize, cons
     }
 }
 
+/// How many K steps ahead the packed K loop prefetches A's micro-panel,
+/// which streams from L2 (`MR` new elements a step): asking for it ahead
+/// beat leaving it to the hardware prefetchers. Xeon, one thread, GFLOP/s
+/// without / with (medians of six runs): AVX-512 f32 n = 512 138 / 143,
+/// 2048 136 / 140; f64 n = 512 64 / 67, 2048 65 / 68, on two threads 118
+/// / 127; AVX2 f32 n = 2048 83 / 87. Eight steps gave the same, sixteen
+/// less.
+const A_PREFETCH_STEPS: usize = 4;
+
 /// The K loop: `MV` row vectors of A times `NR` broadcast elements of B per
 /// step, all `NR` columns every time (a fixed loop the compiler unrolls
 /// into registers). Packed A rows past `m` are zero; in place, the last
@@ -212,6 +221,13 @@ unsafe fn accumulate<S: Simd, T: KernelReal<S>, const MV: usize, const NR: usize
     let last_rows = t.m - (MV - 1) * l;
     let partial = !PACKED && last_rows < l;
     for _ in 0..t.k {
+        if PACKED {
+            // Wrapping: near the panel's end this points past it.
+            let ahead = a.wrapping_offset(A_PREFETCH_STEPS as isize * t.a_step);
+            for line in (0..MV * l).step_by(64 / core::mem::size_of::<T>()) {
+                S::prefetch(ahead.wrapping_add(line));
+            }
+        }
         let mut av = [zero; MV];
         for (v, slot) in av.iter_mut().enumerate() {
             *slot = if partial && v + 1 == MV { T::V::load_partial(a.add(v * l), last_rows) } else { T::V::load(a.add(v * l)) };
