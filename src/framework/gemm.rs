@@ -213,11 +213,14 @@ const UNITS_PER_THREAD: usize = 8;
 /// of those than threads, rows are split to give about this many per thread.
 const IN_PLACE_UNITS_PER_THREAD: usize = 4;
 /// Groups of N panels per thread when each packs its own copy of an A
-/// block ([`CpuFamily::private_a_blocks`]). Two balance a helper that
-/// starts late better than one (Xeon, f32 n = 2048 on 2 threads: 228-276
-/// GFLOP/s with one group per thread, 256-276 with two), and more would
-/// pack more copies.
-const PRIVATE_A_GROUPS_PER_THREAD: usize = 2;
+/// block ([`CpuFamily::private_a_blocks`]). Each group packs a copy, so
+/// fewer groups pack less; more balance a helper that starts late. Xeon,
+/// 2 threads, GFLOP/s with two groups per thread / one (medians of six
+/// runs, with the microkernel's A prefetch): f32 n = 512 237 / 245, 1024
+/// 268 / 278, 2048 274 / 282; f64 n = 256 110 / 116, 512 114 / 124, 1024
+/// 128 / 134. (Before that prefetch, two had measured better at f32 n =
+/// 2048: 256-276 against 228-276.)
+const PRIVATE_A_GROUPS_PER_THREAD: usize = 1;
 /// Micro-panels per packing work unit.
 const PACK_PANELS: usize = 8;
 
@@ -587,7 +590,7 @@ pub unsafe fn gemm<T: KernelFloat>(
                     // Work units: an M block and a group of its N panels,
                     // each packing its own copy of the block. A group is
                     // all of them when there are M blocks enough to share
-                    // out; otherwise a few per thread.
+                    // out; otherwise [`PRIVATE_A_GROUPS_PER_THREAD`] per thread.
                     let groups = if enough_blocks { 1 } else { PRIVATE_A_GROUPS_PER_THREAD * threads };
                     let per_group = n_panels.div_ceil(groups);
                     let groups = n_panels.div_ceil(per_group);
