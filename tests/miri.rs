@@ -2,7 +2,8 @@
 //! `cargo +nightly miri test --test miri`): descriptor <-> slice conversion,
 //! strided iteration with negative/zero strides, overlap copies, the tiled
 //! transpose, the portable microkernels' partial loads and stores, the
-//! dot's peel and gather, and the thread team.
+//! dot's peel and gather, GEMM's packing and microkernel (packed and in
+//! place), and the thread team.
 //! Small sizes: Miri is ~1000x slower than native code.
 
 mod common;
@@ -118,6 +119,28 @@ fn reshape_squeeze_expand_views() {
     assert_eq!(e.shape(), &[6, 1, 4]);
     let s = e.map_raw(|r| views::squeeze(r, None)).unwrap();
     assert_eq!(s.to_vec(), a);
+}
+
+/// GEMM on the portable tier, small edges everywhere (portable f32 tiles
+/// are 16x6): B given column-major takes the packed path (A and B packed
+/// into zero-padded micro-panels, the microkernel prefetching past A's
+/// panel); B row-major takes the in-place path, where C is computed as the
+/// 13 x 19 C^T, whose one-column right edge is read from a zero-padded copy. beta = 0 over a NaN C never reads
+/// it. Small integers: every sum is exact, so the result must equal the
+/// reference bit for bit.
+#[test]
+fn gemm_packed_and_in_place_edges() {
+    let (m, k, n) = (19, 9, 13);
+    let a: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 - 3.0).collect();
+    let b: Vec<f32> = (0..k * n).map(|i| (i % 5) as f32 - 2.0).collect();
+    let want: Vec<f32> = (0..m * n).map(|ij| (0..k).map(|p| a[ij / n * k + p] * b[p * n + ij % n]).sum()).collect();
+    let b_col_major: Vec<f32> = (0..k * n).map(|i| b[i % k * n + i / k]).collect();
+    let av = ArrayView::from_slice(&a, &[m, k]).unwrap();
+    for bv in [ArrayView::from_slice_strided(&b_col_major, 0, &[k, n], &[1, k as isize]).unwrap(), ArrayView::from_slice(&b, &[k, n]).unwrap()] {
+        let mut c = vec![f32::NAN; m * n];
+        portable().gemm(1.0, &av, &bv, 0.0, &mut ArrayViewMut::from_slice(&mut c, &[m, n]).unwrap()).unwrap();
+        assert_eq!(c, want);
+    }
 }
 
 /// The thread team (`run_chunks` on 2 and 3 threads): the caller and the
