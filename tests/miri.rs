@@ -125,9 +125,9 @@ fn reshape_squeeze_expand_views() {
 /// are 16x6): B given column-major takes the packed path (A and B packed
 /// into zero-padded micro-panels, the microkernel prefetching past A's
 /// panel); B row-major takes the in-place path, where C is computed as the
-/// 13 x 19 C^T, whose one-column right edge is read from a zero-padded copy. beta = 0 over a NaN C never reads
-/// it. Small integers: every sum is exact, so the result must equal the
-/// reference bit for bit.
+/// 13 x 19 C^T, whose one-column right edge is read from a zero-padded
+/// copy. beta = 0 over a NaN C never reads it. Small integers: every sum
+/// is exact, so the result must equal the reference bit for bit.
 #[test]
 fn gemm_packed_and_in_place_edges() {
     let (m, k, n) = (19, 9, 13);
