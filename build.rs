@@ -7,6 +7,13 @@
 use std::path::PathBuf;
 
 fn main() {
+    // The CBLAS drop-in's weak `cblas_xerbla` reference needs C: Rust
+    // has no stable weak linkage.
+    #[cfg(feature = "cblas")]
+    {
+        println!("cargo:rerun-if-changed=src/ffi/cblas_xerbla.c");
+        cc::Build::new().file("src/ffi/cblas_xerbla.c").warnings(true).compile("numkern_cblas_xerbla");
+    }
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");

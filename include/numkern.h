@@ -49,11 +49,11 @@
 // Success.
 #define NUMKERN_OK 0
 
-// A required pointer argument was null.
+// A required pointer argument was null, or an array with elements has null data.
 #define NUMKERN_ERR_NULL_POINTER 1
 
-// A descriptor is malformed: ndim out of 0..=8, a negative extent, null data with
-// non-zero size, or an element offset / size that overflows i64.
+// A descriptor is malformed: ndim out of 0..=8, a negative extent, or an
+// element offset / size that overflows i64.
 #define NUMKERN_ERR_BAD_DESCRIPTOR 2
 
 // Operand shapes do not broadcast together, or an output does not have the result's shape.
@@ -102,8 +102,17 @@
 // Activation code: silu (x * sigmoid(x)).
 #define NUMKERN_ACT_SILU 6
 
+// The largest thread count numkern uses: numkern_set_num_threads and the
+// NUMKERN_NUM_THREADS environment variable cap larger values to it.
+#define NUMKERN_MAX_THREADS 1024
+
 // Largest number of dimensions an array may have.
 #define NUMKERN_MAX_NDIM 8
+
+// Up to this many elements, a layout that the sorted test rejects is
+// decided exactly by sorting its offsets (a millisecond or so); beyond,
+// it is rejected.
+#define EXACT_DISTINCT_LIMIT (1 << 20)
 
 // At most this many operands share one loop (where: out, mask, a, b).
 #define MAX_OPERANDS 4
@@ -183,37 +192,37 @@ int32_t numkern_reciprocal(const numkern_array *x, const numkern_array *out);
 
 // out = e^x, with gradual underflow and +inf on overflow, elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 < 1 ULP (max 0.71 measured), f64 <= 1 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.78 ULP (all 2^32 inputs), f64 <= 1 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_exp(const numkern_array *x, const numkern_array *out);
 
 // out = e^x - 1 without cancellation near 0, elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 2 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 2 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_expm1(const numkern_array *x, const numkern_array *out);
 
 // out = natural log (-inf at 0, NaN below 0), elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 1 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 1 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_log(const numkern_array *x, const numkern_array *out);
 
 // out = log(1 + x) without cancellation near 0, elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 1 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 1 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_log1p(const numkern_array *x, const numkern_array *out);
 
 // out = hyperbolic tangent, elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 1 ULP (max 0.61 on AVX-512 and 0.76 on the other tiers, measured over all 2^32 inputs), f64 <= 3 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.76 ULP (all 2^32 inputs), f64 <= 3 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_tanh(const numkern_array *x, const numkern_array *out);
 
 // out = logistic 1/(1+e^-x), no early flush to 0 for very negative x, elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 1 ULP (max 0.80 measured over all 2^32 inputs), f64 <= 2 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.8 ULP (all 2^32 inputs), f64 <= 2 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_sigmoid(const numkern_array *x, const numkern_array *out);
 
@@ -225,25 +234,25 @@ int32_t numkern_relu(const numkern_array *x, const numkern_array *out);
 
 // out = GELU, erf form: x * Phi(x) = 0.5 x erfc(-x/sqrt 2), elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 4 ULP for |x| < 1 (error grows with x^2/2 in the far negative tail).
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.82 ULP (all 2^32 inputs), f64 <= 6 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_gelu(const numkern_array *x, const numkern_array *out);
 
 // out = GELU, tanh approximation 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))), elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 4 ULP + conditioning of the inner argument.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.85 ULP (all 2^32 inputs), f64 <= 3 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_gelu_tanh(const numkern_array *x, const numkern_array *out);
 
 // out = SiLU / swish: x * sigmoid(x), elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 3 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.85 ULP (all 2^32 inputs), f64 <= 3 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_silu(const numkern_array *x, const numkern_array *out);
 
 // out = log(1 + e^x), computed as max(x,0) + log1p(e^-|x|), elementwise.
 //
-// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 3 ULP.
+// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 3 ULP.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_softplus(const numkern_array *x, const numkern_array *out);
 
@@ -295,13 +304,13 @@ int32_t numkern_divide(const numkern_array *a, const numkern_array *b, const num
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_power(const numkern_array *a, const numkern_array *b, const numkern_array *out);
 
-// out = NumPy maximum: NaN if either is NaN, else the larger, elementwise with NumPy broadcasting.
+// out = NumPy maximum: NaN if either is NaN (the first NaN), else the larger, and `b` when they compare equal (maximum(-0.0, 0.0) = 0.0), elementwise with NumPy broadcasting.
 //
 // `a`, `b`, `out` all f32 or all f64; `a` and `b` broadcast to `out`'s shape; any strides; `out` may be `a` or `b` itself (`a += b`), any other overlap reads a copy. Accuracy: exact.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_maximum(const numkern_array *a, const numkern_array *b, const numkern_array *out);
 
-// out = NumPy minimum: NaN if either is NaN, else the smaller, elementwise with NumPy broadcasting.
+// out = NumPy minimum: NaN if either is NaN (the first NaN), else the smaller, and `b` when they compare equal (minimum(0.0, -0.0) = -0.0), elementwise with NumPy broadcasting.
 //
 // `a`, `b`, `out` all f32 or all f64; `a` and `b` broadcast to `out`'s shape; any strides; `out` may be `a` or `b` itself (`a += b`), any other overlap reads a copy. Accuracy: exact.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
@@ -388,8 +397,12 @@ int32_t numkern_where(const numkern_array *mask, const numkern_array *a, const n
 // dst = src converted to dst's dtype, src broadcast to dst's shape: NumPy's astype, ascontiguousarray, copyto, and materializing a transpose or a broadcast.
 //
 // Any dtypes (f32, f64, i32, i64, u8). Floats to ints truncate toward zero and saturate (NaN gives 0); ints to narrower ints wrap; ints and f64 to f32 round to nearest even. A transposing copy runs in cache-sized tiles. Overlapping src/dst give the result of copying src first.
-// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (`src` does not broadcast to `dst`'s shape), _DTYPE, _INVALID_ARGUMENT (`dst` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 int32_t numkern_copy(const numkern_array *src, const numkern_array *dst);
+
+// `cblas_xerbla.c`: the application's `cblas_xerbla` if it has one,
+// else BLAS's message on stderr.
+extern void numkern_cblas_report(int param, const char *routine, const char *message);
 
 // out = alpha * a @ b + beta * out (BLAS GEMM) for 2-D a (m x k), b (k x n), out (m x n).
 //
@@ -428,7 +441,7 @@ int32_t numkern_dot(const numkern_array *a, const numkern_array *b, const numker
 
 // y = alpha * x + y (BLAS AXPY) for 1-D x and y of one length, any strides; each element rounded once (fused multiply-add).
 //
-// Both f32 or both f64. `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
+// Both f32 or both f64. alpha = 0 leaves y as it is and never reads x (BLAS's quick return). `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (not 1-D, lengths differ), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 int32_t numkern_axpy(double alpha, const numkern_array *x, const numkern_array *y);
 
@@ -446,8 +459,12 @@ const char *numkern_status_string(int32_t status);
 const char *numkern_last_error_message(void);
 
 // Sets the number of threads numkern uses (its own pool, never the global
-// one); 0 restores the default (NUMKERN_NUM_THREADS, else the core count).
-// 1 never starts a thread. Results do not depend on this number. Always NUMKERN_OK.
+// one); 0 restores the default (NUMKERN_NUM_THREADS, else the core count),
+// and values above NUMKERN_MAX_THREADS are capped to it. 1 never starts a
+// thread. Results do not depend on this number. The library keeps one
+// pool, as large as the largest count in use: lowering the count lets the
+// extra threads go.
+// Status: NUMKERN_OK, or NUMKERN_ERR_INVALID_ARGUMENT for n < 0 (nothing changes).
 int32_t numkern_set_num_threads(int32_t n);
 
 // The number of threads calls use now.
@@ -489,7 +506,7 @@ int32_t numkern_reshape(const numkern_array *a, const int64_t *shape, int32_t nd
 
 // View `a[..., start:stop:step, ...]` along `axis` with Python's rules:
 // negative indices count from the end, bounds clamp, NUMKERN_NONE omits a
-// bound, a negative step walks backwards. Status: NUMKERN_OK, _NULL_POINTER,
+// bound or the step (step 1, as Python's None), a negative step walks backwards. Status: NUMKERN_OK, _NULL_POINTER,
 // _BAD_DESCRIPTOR, _DTYPE, _AXIS, _INVALID_ARGUMENT (step 0).
 int32_t numkern_slice(const numkern_array *a, int64_t axis, int64_t start, int64_t stop, int64_t step, numkern_array *out);
 

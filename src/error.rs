@@ -9,10 +9,10 @@ use std::fmt;
 
 /// Success.
 pub const NUMKERN_OK: i32 = 0;
-/// A required pointer argument was null.
+/// A required pointer argument was null, or an array with elements has null data.
 pub const NUMKERN_ERR_NULL_POINTER: i32 = 1;
-/// A descriptor is malformed: ndim out of 0..=8, a negative extent, null data with
-/// non-zero size, or an element offset / size that overflows i64.
+/// A descriptor is malformed: ndim out of 0..=8, a negative extent, or an
+/// element offset / size that overflows i64.
 pub const NUMKERN_ERR_BAD_DESCRIPTOR: i32 = 2;
 /// Operand shapes do not broadcast together, or an output does not have the result's shape.
 pub const NUMKERN_ERR_SHAPE_MISMATCH: i32 = 3;

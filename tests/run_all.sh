@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole numkern test suite, on a fresh machine (the README's test command).
 #  1. host: cargo test --release (every SIMD tier this CPU has, C/C++ tours
-#     against the .so and .a, header freshness, sampled accuracy sweeps);
+#     against the .so and .a, header freshness, sampled accuracy sweeps,
+#     guard pages, thread bounds and fork, docs against the accuracy table),
+#     then the tours again under valgrind;
 #  2. Miri on the framework's unsafe code (portable tier, small cases);
 #     and the program written against the standard cblas.h (feature `cblas`);
 #  3. the NEON tier: cross-built for aarch64 and run under qemu-user.
@@ -14,6 +16,7 @@ command -v aarch64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-aarch64-linux-gnu 
 command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v make >/dev/null || need_apt+=(make)
 command -v g++ >/dev/null || need_apt+=(g++)
+command -v valgrind >/dev/null || need_apt+=(valgrind)
 # The standard cblas.h the CBLAS drop-in is tested against, and the OpenBLAS
 # the comparison bench (benches/vs_openblas.rs) runs beside numkern.
 echo '#include <cblas.h>' | cc -E - >/dev/null 2>&1 || need_apt+=(libopenblas-dev)
@@ -29,6 +32,13 @@ rustup +nightly component list --installed 2>/dev/null | grep -q '^miri' || rust
 echo "== host tests (all tiers of this CPU)"
 cargo test --release
 
+echo "== the C and C++ tours under valgrind memcheck (AVX2 tier: valgrind has no AVX-512)"
+make -C c_examples all >/dev/null
+for t in tour_shared tour_static tour_cpp_shared; do
+    NUMKERN_ISA=avx2 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+        c_examples/build/$t >/dev/null
+done
+
 echo "== Miri: framework unsafe code, portable tier"
 MIRIFLAGS="-Zmiri-disable-isolation" PROPTEST_CASES=4 cargo +nightly miri test --test miri -- --skip thread_team
 # The thread team runs on rayon, whose deque (crossbeam-epoch) is not
@@ -42,6 +52,6 @@ echo "== aarch64 (NEON tier) under qemu-user"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
 NUMKERN_CROSS=1 PROPTEST_CASES=24 NUMKERN_SWEEP_STEP=1000003 \
-    cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products
+    cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products --test hardening
 
 echo "numkern: all test stages passed"

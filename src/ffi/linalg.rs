@@ -109,7 +109,7 @@ pub unsafe extern "C" fn numkern_dot(a: *const numkern_array, b: *const numkern_
 
 /// y = alpha * x + y (BLAS AXPY) for 1-D x and y of one length, any strides; each element rounded once (fused multiply-add).
 ///
-/// Both f32 or both f64. `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
+/// Both f32 or both f64. alpha = 0 leaves y as it is and never reads x (BLAS's quick return). `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (not 1-D, lengths differ), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_axpy(alpha: f64, x: *const numkern_array, y: *const numkern_array) -> i32 {

@@ -133,7 +133,7 @@ pub unsafe extern "C" fn numkern_reciprocal(x: *const numkern_array, out: *const
 
 /// out = e^x, with gradual underflow and +inf on overflow, elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 < 1 ULP (max 0.71 measured), f64 <= 1 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.78 ULP (all 2^32 inputs), f64 <= 1 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_exp(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn numkern_exp(x: *const numkern_array, out: *const numker
 
 /// out = e^x - 1 without cancellation near 0, elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 2 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 2 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_expm1(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -151,7 +151,7 @@ pub unsafe extern "C" fn numkern_expm1(x: *const numkern_array, out: *const numk
 
 /// out = natural log (-inf at 0, NaN below 0), elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 1 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 1 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_log(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn numkern_log(x: *const numkern_array, out: *const numker
 
 /// out = log(1 + x) without cancellation near 0, elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 1 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 1 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_log1p(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -169,7 +169,7 @@ pub unsafe extern "C" fn numkern_log1p(x: *const numkern_array, out: *const numk
 
 /// out = hyperbolic tangent, elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 1 ULP (max 0.61 on AVX-512 and 0.76 on the other tiers, measured over all 2^32 inputs), f64 <= 3 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.76 ULP (all 2^32 inputs), f64 <= 3 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_tanh(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -178,7 +178,7 @@ pub unsafe extern "C" fn numkern_tanh(x: *const numkern_array, out: *const numke
 
 /// out = logistic 1/(1+e^-x), no early flush to 0 for very negative x, elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 1 ULP (max 0.80 measured over all 2^32 inputs), f64 <= 2 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.8 ULP (all 2^32 inputs), f64 <= 2 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_sigmoid(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn numkern_relu(x: *const numkern_array, out: *const numke
 
 /// out = GELU, erf form: x * Phi(x) = 0.5 x erfc(-x/sqrt 2), elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 4 ULP for |x| < 1 (error grows with x^2/2 in the far negative tail).
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.82 ULP (all 2^32 inputs), f64 <= 6 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_gelu(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -205,7 +205,7 @@ pub unsafe extern "C" fn numkern_gelu(x: *const numkern_array, out: *const numke
 
 /// out = GELU, tanh approximation 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))), elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 4 ULP + conditioning of the inner argument.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.85 ULP (all 2^32 inputs), f64 <= 3 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_gelu_tanh(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn numkern_gelu_tanh(x: *const numkern_array, out: *const 
 
 /// out = SiLU / swish: x * sigmoid(x), elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 3 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.85 ULP (all 2^32 inputs), f64 <= 3 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_silu(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -223,7 +223,7 @@ pub unsafe extern "C" fn numkern_silu(x: *const numkern_array, out: *const numke
 
 /// out = log(1 + e^x), computed as max(x,0) + log1p(e^-|x|), elementwise.
 ///
-/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.5 ULP + 2^-28, f64 <= 3 ULP.
+/// `x` and `out` are both f32 or both f64; `x` broadcasts to `out`'s shape; any strides; `out` may be `x` itself (in place). Accuracy: f32 <= 0.51 ULP (sampled), f64 <= 3 ULP.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_softplus(x: *const numkern_array, out: *const numkern_array) -> i32 {
@@ -302,7 +302,7 @@ pub unsafe extern "C" fn numkern_power(a: *const numkern_array, b: *const numker
     binary_entry("numkern_power", BinaryOp::Power, a, b, out)
 }
 
-/// out = NumPy maximum: NaN if either is NaN, else the larger, elementwise with NumPy broadcasting.
+/// out = NumPy maximum: NaN if either is NaN (the first NaN), else the larger, and `b` when they compare equal (maximum(-0.0, 0.0) = 0.0), elementwise with NumPy broadcasting.
 ///
 /// `a`, `b`, `out` all f32 or all f64; `a` and `b` broadcast to `out`'s shape; any strides; `out` may be `a` or `b` itself (`a += b`), any other overlap reads a copy. Accuracy: exact.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
@@ -311,7 +311,7 @@ pub unsafe extern "C" fn numkern_maximum(a: *const numkern_array, b: *const numk
     binary_entry("numkern_maximum", BinaryOp::Maximum, a, b, out)
 }
 
-/// out = NumPy minimum: NaN if either is NaN, else the smaller, elementwise with NumPy broadcasting.
+/// out = NumPy minimum: NaN if either is NaN (the first NaN), else the smaller, and `b` when they compare equal (minimum(0.0, -0.0) = -0.0), elementwise with NumPy broadcasting.
 ///
 /// `a`, `b`, `out` all f32 or all f64; `a` and `b` broadcast to `out`'s shape; any strides; `out` may be `a` or `b` itself (`a += b`), any other overlap reads a copy. Accuracy: exact.
 /// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
@@ -446,7 +446,7 @@ pub unsafe extern "C" fn numkern_where(mask: *const numkern_array, a: *const num
 /// dst = src converted to dst's dtype, src broadcast to dst's shape: NumPy's astype, ascontiguousarray, copyto, and materializing a transpose or a broadcast.
 ///
 /// Any dtypes (f32, f64, i32, i64, u8). Floats to ints truncate toward zero and saturate (NaN gives 0); ints to narrower ints wrap; ints and f64 to f32 round to nearest even. A transposing copy runs in cache-sized tiles. Overlapping src/dst give the result of copying src first.
-/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (operands do not broadcast to `out`'s shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (`src` does not broadcast to `dst`'s shape), _DTYPE, _INVALID_ARGUMENT (`dst` would write an element twice), _OUT_OF_MEMORY (temporary for an overlapping input), _INTERNAL; on error nothing is written.
 #[no_mangle]
 pub unsafe extern "C" fn numkern_copy(src: *const numkern_array, dst: *const numkern_array) -> i32 {
     guard("numkern_copy", || {

@@ -35,9 +35,18 @@ pub extern "C" fn numkern_last_error_message() -> *const c_char {
     error::last_error_ptr()
 }
 
+/// The largest thread count numkern uses: numkern_set_num_threads and the
+/// NUMKERN_NUM_THREADS environment variable cap larger values to it.
+pub const NUMKERN_MAX_THREADS: i32 = 1024;
+const _: () = assert!(NUMKERN_MAX_THREADS as usize == threads::MAX_THREADS);
+
 /// Sets the number of threads numkern uses (its own pool, never the global
-/// one); 0 restores the default (NUMKERN_NUM_THREADS, else the core count).
-/// 1 never starts a thread. Results do not depend on this number. Always NUMKERN_OK.
+/// one); 0 restores the default (NUMKERN_NUM_THREADS, else the core count),
+/// and values above NUMKERN_MAX_THREADS are capped to it. 1 never starts a
+/// thread. Results do not depend on this number. The library keeps one
+/// pool, as large as the largest count in use: lowering the count lets the
+/// extra threads go.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_INVALID_ARGUMENT for n < 0 (nothing changes).
 #[no_mangle]
 pub extern "C" fn numkern_set_num_threads(n: i32) -> i32 {
     guard("numkern_set_num_threads", || {

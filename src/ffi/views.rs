@@ -131,7 +131,7 @@ pub unsafe extern "C" fn numkern_reshape(a: *const numkern_array, shape: *const 
 
 /// View `a[..., start:stop:step, ...]` along `axis` with Python's rules:
 /// negative indices count from the end, bounds clamp, NUMKERN_NONE omits a
-/// bound, a negative step walks backwards. Status: NUMKERN_OK, _NULL_POINTER,
+/// bound or the step (step 1, as Python's None), a negative step walks backwards. Status: NUMKERN_OK, _NULL_POINTER,
 /// _BAD_DESCRIPTOR, _DTYPE, _AXIS, _INVALID_ARGUMENT (step 0).
 #[no_mangle]
 pub unsafe extern "C" fn numkern_slice(

@@ -4,20 +4,31 @@
 //! thread count, so any result that combines chunks (in a fixed order) is
 //! bitwise identical for every thread count.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, Once};
+
+/// The most threads a call may use, whether set by `set_num_threads`,
+/// `numkern_set_num_threads` or `NUMKERN_NUM_THREADS` (larger requests are
+/// capped to it): beyond a few per core more threads only cost.
+pub(crate) const MAX_THREADS: usize = 1024;
 
 /// 0 = not yet initialised from NUMKERN_NUM_THREADS.
 static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
 
-fn default_threads() -> usize {
+/// The thread count a `NUMKERN_NUM_THREADS` value asks for: a positive
+/// integer, capped to [`MAX_THREADS`]; anything else (unset, 0, negative,
+/// not a number) means the available cores.
+pub fn threads_from_env(value: Option<&str>) -> usize {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    match std::env::var("NUMKERN_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
-        Some(n) if n > 0 => n,
-        _ => cores,
+    match value.and_then(|v| v.trim().parse::<u64>().ok()) {
+        Some(n) if n > 0 => n.min(MAX_THREADS as u64) as usize,
+        _ => cores.min(MAX_THREADS),
     }
+}
+
+fn default_threads() -> usize {
+    threads_from_env(std::env::var("NUMKERN_NUM_THREADS").ok().as_deref())
 }
 
 /// The thread count calls use (NUMKERN_NUM_THREADS, else the available cores).
@@ -32,29 +43,86 @@ pub fn num_threads() -> usize {
     }
 }
 
-/// Sets the thread count; 0 restores the default.
+/// Sets the thread count (capped to [`MAX_THREADS`]); 0 restores the
+/// default. A pool larger than the new count is let go, so the live
+/// threads follow the count in use, not the largest ever set.
 pub fn set_num_threads(n: usize) {
-    let n = if n == 0 { default_threads() } else { n };
-    NUM_THREADS.store(n.min(1024), Ordering::Relaxed);
+    let n = if n == 0 { default_threads() } else { n.min(MAX_THREADS) };
+    NUM_THREADS.store(n, Ordering::Relaxed);
+    shrink_pool(n);
 }
 
-/// One pool per requested size, built on first use and kept. A call on
-/// `threads` threads runs on the caller and `threads - 1` pool workers.
+/// The library's one pool and the process it was built in.
+struct Pool {
+    pool: Arc<rayon::ThreadPool>,
+    /// Its worker count (a call on `t` threads needs `t - 1`).
+    workers: usize,
+    fork_generation: usize,
+}
+
+static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+
+/// Bumped in the child of every `fork`: a pool built before has no threads
+/// there (fork copies only the calling thread).
+static FORK_GENERATION: AtomicUsize = AtomicUsize::new(0);
+
+#[cfg(all(unix, not(miri)))]
+unsafe extern "C" fn after_fork_in_child() {
+    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The pool, with at least `threads - 1` workers: the one pool is reused
+/// while it is large enough and replaced by a larger one otherwise (the old
+/// one's threads exit once the calls holding it return), so the live pool
+/// threads never exceed the largest count in use.
 fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
-    let pools = POOLS.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut map = pools.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = map.get(&threads) {
-        return Some(p.clone());
+    static AT_FORK: Once = Once::new();
+    // SAFETY: registers a plain function that touches one atomic. (Miri
+    // has no fork, nor this call.)
+    #[cfg(all(unix, not(miri)))]
+    AT_FORK.call_once(|| unsafe {
+        libc::pthread_atfork(None, None, Some(after_fork_in_child));
+    });
+    let workers = threads.min(MAX_THREADS) - 1;
+    let generation = FORK_GENERATION.load(Ordering::Relaxed);
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = slot.as_ref() {
+        if p.fork_generation != generation {
+            // Built before a fork: its threads do not exist in this process,
+            // and dropping it would signal them; leak it instead.
+            std::mem::forget(slot.take());
+        } else if p.workers >= workers {
+            return Some(p.pool.clone());
+        }
     }
-    let p = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads - 1)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
         .thread_name(|i| format!("numkern-{i}"))
         .build()
-        .ok()?;
-    let p = Arc::new(p);
-    map.insert(threads, p.clone());
-    Some(p)
+        .ok()
+        .map(Arc::new)?;
+    *slot = Some(Pool { pool: pool.clone(), workers, fork_generation: generation });
+    Some(pool)
+}
+
+/// Lets go of a pool with more workers than `threads` needs.
+fn shrink_pool(threads: usize) {
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.as_ref().is_some_and(|p| p.workers > threads.saturating_sub(1)) {
+        let old = slot.take();
+        drop(slot);
+        // Built before a fork it has no threads to stop: leak it (as `pool`).
+        match old {
+            Some(p) if p.fork_generation != FORK_GENERATION.load(Ordering::Relaxed) => std::mem::forget(p),
+            other => drop(other),
+        }
+    }
+}
+
+/// The number of live pool worker threads the library holds (for tests of
+/// the bound above; calls still holding a replaced pool are not counted).
+pub fn pool_workers() -> usize {
+    POOL.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |p| p.workers)
 }
 
 /// Raw pointers (or values holding them) handed to the worker threads.

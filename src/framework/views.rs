@@ -173,7 +173,9 @@ fn slice_indices(n: i64, start: i64, stop: i64, step: i64) -> (i64, i64) {
 /// indices count from the end, bounds clamp, `NUMKERN_NONE` omits a bound).
 pub fn slice(a: &RawArray, axis: i64, start: i64, stop: i64, step: i64) -> Result<RawArray> {
     let ax = normalize_axis(axis, a.ndim)?;
-    if step == 0 || step == NUMKERN_NONE {
+    // NUMKERN_NONE is Python's omitted step (`a[1:4]`, `a[1:4:None]`): 1.
+    let step = if step == NUMKERN_NONE { 1 } else { step };
+    if step == 0 {
         return fail(ErrorKind::InvalidArgument, "slice step cannot be zero".to_string());
     }
     let (first, len) = slice_indices(a.shape[ax] as i64, start, stop, step);

@@ -2,6 +2,7 @@
 //! lookup from (tier, dtype, op) to a function pointer. Nothing here knows
 //! about N-d shapes; it sees runs of `n` elements with constant strides.
 
+pub mod accuracy;
 pub mod blas;
 pub mod gemm;
 pub mod generic;

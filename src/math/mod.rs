@@ -184,28 +184,68 @@ where
     mant.ldexp(n)
 }
 
-/// x * sigmoid(x).
+/// x * sigmoid(x); -0.0 at -inf (its limit).
 #[inline(always)]
 pub fn silu<V: SimdFloat>(x: V) -> V
 where
     V::Scalar: ExpParams,
 {
     let (mant, n) = sigmoid_parts(x);
-    x.mul(mant).ldexp(n)
+    below_clamp_to_x_min(x).mul(mant).ldexp(n)
 }
 
+/// `x`, with values below `X_MIN` (where the sigmoid's mantissa is 0)
+/// raised to it, so `x * 0` is -0.0 there and not NaN at -inf.
+#[inline(always)]
+fn below_clamp_to_x_min<V: SimdFloat>(x: V) -> V
+where
+    V::Scalar: ExpParams,
+{
+    // max_raw returns its second operand (x) when that is NaN.
+    k::<V>(V::Scalar::X_MIN).max_raw(x)
+}
+
+/// 2 sqrt(2/pi) = GT_C1 + GT_C1_LO and 0.044715 times it = GT_C2 +
+/// GT_C2_LO (each the f64 rounding and the rest, from 200-bit values).
+const GT_C1: f64 = 1.595_769_121_605_730_8;
+const GT_C1_LO: f64 = -9.969_308_809_110_92e-17;
+const GT_C2: f64 = 0.071_354_816_272_600_25;
+const GT_C2_LO: f64 = -6.175_149_918_155_315e-19;
+
 /// GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-/// = x * sigmoid(2 sqrt(2/pi) x (1 + 0.044715 x^2)), which has no cancellation.
+/// = x * sigmoid(z), z = x (GT_C1 + GT_C2 x^2), which has no cancellation.
+/// An error in z is a relative error z sigmoid(-z) in the result (|z|
+/// reaches 760 before the result underflows), so z is formed as a pair
+/// z + z_lo (error-free products, TwoSum, both constants as pairs) and
+/// z_lo enters as the first-order factor 1 + z_lo (1 - sigmoid(z)).
 #[inline(always)]
 pub fn gelu_tanh<V: SimdFloat>(x: V) -> V
 where
     V::Scalar: ExpParams,
 {
-    const TWO_SQRT_2_OVER_PI: f64 = 1.595_769_121_605_730_7;
-    let inner = x.mul(x).mul_add(k(0.044715), k(1.0));
-    let z = x.mul(k(TWO_SQRT_2_OVER_PI)).mul(inner);
+    let w = x.mul(x);
+    let w_lo = x.mul_add(x, w.neg());
+    let q = w.mul(k(GT_C2));
+    let q_lo = w.mul_add(k(GT_C2), q.neg()).add(w_lo.mul_add(k(GT_C2), w.mul(k(GT_C2_LO))));
+    let (t, t_err) = two_sum(k(GT_C1), q);
+    let t_lo = t_err.add(q_lo.add(k(GT_C1_LO)));
+    let z = x.mul(t);
+    let z_lo = x.mul_add(t, z.neg()).add(x.mul(t_lo));
     let (mant, n) = sigmoid_parts(z);
-    x.mul(mant).ldexp(n)
+    let correction = z_lo.mul(k::<V>(1.0).sub(mant.ldexp(n)));
+    let xm = below_clamp_to_x_min(x).mul(mant);
+    // x sigmoid(z) has x's sign (the sum gives +0 for xm = -0).
+    let r = xm.mul_add(correction, xm).bit_or(x.sign_bit());
+    // x = ±inf: z_lo is NaN (inf - inf), and the result is xm (x or -0.0).
+    V::select(x.abs().lt(k(f64::INFINITY)), r, xm).ldexp(n)
+}
+
+/// `a + b` as a pair (Knuth's TwoSum: either may be the larger).
+#[inline(always)]
+fn two_sum<V: SimdFloat>(a: V, b: V) -> (V, V) {
+    let s = a.add(b);
+    let back = s.sub(b);
+    (s, a.sub(back).add(b.sub(s.sub(back))))
 }
 
 /// expm1(x) = 2^n u + (2^n - 1), exact-sum form without cancellation; e^x - 1 for large x.

@@ -68,7 +68,7 @@ pub(crate) unsafe fn contiguous_copy(exec: Exec, input: &RawArray, temps: &mut V
 }
 
 /// Checks shapes and the output, broadcasts inputs, copies overlapping ones.
-pub(crate) fn prepare(exec: Exec, out: &RawArray, inputs: &[(&RawArray, &str)]) -> Result<Prepared> {
+pub(crate) fn prepare(exec: Exec, (out, out_name): (&RawArray, &str), inputs: &[(&RawArray, &str)]) -> Result<Prepared> {
     // NumPy's rule: the inputs broadcast together, and to the output's shape.
     let mut shapes: Vec<&[usize]> = inputs.iter().map(|(a, _)| a.shape()).collect();
     views::broadcast_shapes(&shapes)?;
@@ -84,7 +84,7 @@ pub(crate) fn prepare(exec: Exec, out: &RawArray, inputs: &[(&RawArray, &str)]) 
             ),
         );
     }
-    out.check_writable("out")?;
+    out.check_writable(out_name)?;
     let mut prepared = Prepared { inputs: Vec::with_capacity(inputs.len()), _temps: Vec::new() };
     for (input, _) in inputs {
         let mut b = views::broadcast_to(input, out.shape())?;
@@ -155,7 +155,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
         });
         return Ok(());
     }
-    let prep = prepare(exec, arrays[0], &ops[1..])?;
+    let prep = prepare(exec, ops[0], &ops[1..])?;
     let mut all = arrays;
     for (slot, input) in all[1..].iter_mut().zip(&prep.inputs) {
         *slot = input;

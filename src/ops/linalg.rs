@@ -138,16 +138,19 @@ unsafe fn run_product(
     let k = a.shape[a.ndim - 1];
     let n = if b_vec { 1 } else { b.shape[b.ndim - 1] };
     let route = Route::of(m, n);
+    // alpha = 0 or k = 0 reads neither a nor b (BLAS's promise): they are
+    // never copied, which would read them.
+    let reads_ab = alpha != 0.0 && k != 0;
     let (a_fits, b_fits) = route.fits(core_strides(a, true), core_strides(b, false), k);
     let mut temps = Vec::new();
     let (a_copy, b_copy, bias_copy);
     let mut a = a;
-    if !a_fits || overlap::may_overlap(c, a) {
+    if reads_ab && (!a_fits || overlap::may_overlap(c, a)) {
         a_copy = contiguous_copy(exec, a, &mut temps)?;
         a = &a_copy;
     }
     let mut b = b;
-    if !b_fits || overlap::may_overlap(c, b) {
+    if reads_ab && (!b_fits || overlap::may_overlap(c, b)) {
         b_copy = contiguous_copy(exec, b, &mut temps)?;
         b = &b_copy;
     }
@@ -514,7 +517,8 @@ pub unsafe fn dot_raw(exec: Exec, a: &RawArray, b: &RawArray, out: &RawArray) ->
 }
 
 /// `y = alpha x + y` (BLAS's AXPY) for 1-D x and y of one length, any
-/// strides; each element rounded once (a fused multiply-add).
+/// strides; each element rounded once (a fused multiply-add). alpha = 0
+/// leaves y as it is and reads nothing of x, as BLAS.
 ///
 /// # Safety
 /// The arrays must describe valid memory.
@@ -529,6 +533,10 @@ pub unsafe fn axpy_raw(exec: Exec, alpha: f64, x: &RawArray, y: &RawArray) -> Re
         );
     }
     y.check_writable("y")?;
+    if alpha == 0.0 {
+        // BLAS's quick return: y stays, x is not read (not even for inf/NaN).
+        return Ok(());
+    }
     let mut temps = Vec::new();
     let x = if overlap::needs_copy(y, x) { contiguous_copy(exec, x, &mut temps)? } else { *x };
     let n = x.shape[0];

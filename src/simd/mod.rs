@@ -136,15 +136,17 @@ pub trait SimdFloat: Copy + 'static {
     fn sign_bit(self) -> Self {
         self.bit_and(Self::splat(Self::Scalar::from_f64(-0.0)))
     }
-    /// NumPy's `maximum`: NaN if either is NaN, else `self >= b ? self : b`.
+    /// NumPy's `maximum`: `self` if it is NaN, else `self > b ? self : b`
+    /// (so `b` when they compare equal, as `maximum(-0.0, 0.0)` = 0.0, or
+    /// when `b` is NaN).
     #[inline(always)]
     fn maximum(self, b: Self) -> Self {
-        Self::select(b.is_nan(), b, b.max_raw(self))
+        Self::select(self.is_nan(), self, self.max_raw(b))
     }
-    /// NumPy's `minimum`: NaN if either is NaN, else `self <= b ? self : b`.
+    /// NumPy's `minimum`: `self` if it is NaN, else `self < b ? self : b`.
     #[inline(always)]
     fn minimum(self, b: Self) -> Self {
-        Self::select(b.is_nan(), b, b.min_raw(self))
+        Self::select(self.is_nan(), self, self.min_raw(b))
     }
 }
 
