@@ -14,6 +14,7 @@
 // script prints them.
 #![allow(clippy::approx_constant)]
 
+use super::two_sum;
 use crate::simd::{Simd, SimdFloat};
 
 /// 2^(j/16) rounded to f32, j = 0..15 (fit_coefficients.py prints them).
@@ -284,14 +285,6 @@ fn poly_pair<S: Simd, const N: usize>(u: S::F32, u_lo: S::F32, coeffs: &[f32; N]
     let err0 = p1.mul_add(u, t0.neg()).add(p1_lo.mul_add(u, k(c0_lo)));
     let (v, v_lo) = two_sum(k(c0_hi), t0);
     (v, v_lo.add(err0).add(p1.add(t1).mul(u_lo)))
-}
-
-/// `a + b` as a pair (Knuth's TwoSum: either may be the larger).
-#[inline(always)]
-fn two_sum<V: SimdFloat<Scalar = f32>>(a: V, b: V) -> (V, V) {
-    let s = a.add(b);
-    let back = s.sub(b);
-    (s, a.sub(back).add(b.sub(s.sub(back))))
 }
 
 /// GELU, erf form: x Phi(x), in f32. Every factor is carried with its
