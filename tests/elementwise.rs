@@ -72,75 +72,12 @@ impl<T: Element> Operand<T> {
     }
 }
 
-trait TestFloat: numkern::kernels::KernelFloat + Element {
-    fn from(x: f64) -> Self;
-    fn to(self) -> f64;
-    fn ulp_err(y: Self, r: f64) -> f64;
-    fn bound(op: UnaryOp, x: f64) -> f64;
-    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self;
-    fn fma(self, a: Self, b: Self) -> Self;
-}
-impl TestFloat for f32 {
-    fn from(x: f64) -> Self {
-        x as f32
-    }
-    fn to(self) -> f64 {
-        self as f64
-    }
-    fn ulp_err(y: Self, r: f64) -> f64 {
-        ulp_err_f32(y, r)
-    }
-    fn bound(op: UnaryOp, _: f64) -> f64 {
-        bound_f32(op)
-    }
-    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
-        binary_ref_f32(op, a, b)
-    }
-    fn fma(self, a: Self, b: Self) -> Self {
-        self.mul_add(a, b)
-    }
-}
-impl TestFloat for f64 {
-    fn from(x: f64) -> Self {
-        x
-    }
-    fn to(self) -> f64 {
-        self
-    }
-    fn ulp_err(y: Self, r: f64) -> f64 {
-        ulp_err_f64(y, r)
-    }
-    fn bound(op: UnaryOp, x: f64) -> f64 {
-        bound_f64(op, x)
-    }
-    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
-        binary_ref_f64(op, a, b)
-    }
-    fn fma(self, a: Self, b: Self) -> Self {
-        self.mul_add(a, b)
-    }
-}
-
-fn same_bits<T: TestFloat>(a: T, b: T) -> bool {
-    (a.to().is_nan() && b.to().is_nan()) || a.to().to_bits() == b.to().to_bits()
-}
-
 fn params_for(op: UnaryOp) -> UnaryParams {
     match op {
         UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
         UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
         UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
         _ => UnaryParams::default(),
-    }
-}
-
-/// Reference of a unary op on an element of type T (params rounded to T first,
-/// affine fused like the kernel).
-fn unary_expect<T: TestFloat>(op: UnaryOp, x: T, p: UnaryParams) -> f64 {
-    let (a, b) = (T::from(p.a).to(), T::from(p.b).to());
-    match op {
-        UnaryOp::Affine => x.fma(T::from(a), T::from(b)).to(),
-        _ => unary_ref(op, x.to(), UnaryParams { a, b }),
     }
 }
 

@@ -188,6 +188,23 @@ fn slice_step_none_is_one() {
     assert_eq!(unsafe { *(out.data as *const f32) }, 2.0);
 }
 
+/// Found by the views fuzz target: a step so large that stride * step
+/// overflows is still a valid slice of at most one element (Python's
+/// `a[::2**62]`, `a[5::-2**62]`; NumPy gives the one-element view).
+#[test]
+fn slice_with_a_huge_step_is_one_element() {
+    let mut buf: Vec<f32> = (0..27).map(|i| i as f32).collect();
+    let a = view(buf.as_mut_ptr() as *mut u8, NUMKERN_F32, &[3, 9], &[9, 1]);
+    // Along axis 0 (stride 9): 9 * step overflows int64.
+    for (start, step, first) in [(NUMKERN_NONE, 1i64 << 62, 0.0f32), (2, -(1i64 << 62), 18.0), (NUMKERN_NONE, i64::MAX, 0.0)] {
+        let mut out = std::mem::MaybeUninit::<numkern_array>::uninit();
+        ok(unsafe { numkern_slice(&a, 0, start, NUMKERN_NONE, step, out.as_mut_ptr()) });
+        let out = unsafe { out.assume_init() };
+        assert_eq!(&out.shape[..2], &[1, 9], "step {step}");
+        assert_eq!(unsafe { *(out.data as *const f32).offset(out.strides[1] as isize) }, first + 1.0);
+    }
+}
+
 // ---- 6. docs that match the code ----
 
 #[test]

@@ -181,7 +181,10 @@ pub fn slice(a: &RawArray, axis: i64, start: i64, stop: i64, step: i64) -> Resul
     let (first, len) = slice_indices(a.shape[ax] as i64, start, stop, step);
     let mut shape = a.shape;
     let mut strides = a.strides;
-    let new_stride = (a.strides[ax] as i64).checked_mul(step);
+    // Over one element or none the stride is never applied: keep the old
+    // one (`a[::2**62]` is a valid one-element view). Over more, |step| is
+    // below the extent, so the product stays within the validated span.
+    let new_stride = if len <= 1 { Some(a.strides[ax] as i64) } else { (a.strides[ax] as i64).checked_mul(step) };
     let Some(new_stride) = new_stride else {
         return fail(ErrorKind::BadDescriptor, "slice stride overflows int64".to_string());
     };

@@ -3,6 +3,7 @@
 //! SIGSEGV/SIGBUS handler that names the case before the process dies.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Once;
 
 /// Which end of the usable bytes touches the inaccessible page.
@@ -72,21 +73,35 @@ impl Drop for Guarded {
     }
 }
 
+const CASE_LEN: usize = 240;
+
 thread_local! {
-    static CASE: Cell<[u8; 240]> = const { Cell::new([0; 240]) };
+    static CASE: Cell<[u8; CASE_LEN]> = const { Cell::new([0; CASE_LEN]) };
 }
+/// The case any thread named last: what a fault in a pool thread (which
+/// has no case of its own) prints. Atomics, so the handler may read them.
+static LAST_CASE: [AtomicU8; CASE_LEN] = [const { AtomicU8::new(0) }; CASE_LEN];
 
 /// Names the case this thread runs now: a fault prints it and exits.
 pub fn set_case(name: &str) {
     install_fault_handler();
-    let mut buf = [0u8; 240];
-    let n = name.len().min(239);
+    let mut buf = [0u8; CASE_LEN];
+    let n = name.len().min(CASE_LEN - 1);
     buf[..n].copy_from_slice(&name.as_bytes()[..n]);
     CASE.with(|c| c.set(buf));
+    for (slot, &b) in LAST_CASE.iter().zip(&buf) {
+        slot.store(b, Ordering::Relaxed);
+    }
 }
 
 extern "C" fn on_fault(sig: libc::c_int) {
-    let case = CASE.with(|c| c.get());
+    let mut case = CASE.with(|c| c.get());
+    let mine = case[0] != 0;
+    if !mine {
+        for (b, slot) in case.iter_mut().zip(&LAST_CASE) {
+            *b = slot.load(Ordering::Relaxed);
+        }
+    }
     let len = case.iter().position(|&b| b == 0).unwrap_or(case.len());
     let head: &[u8] = if sig == libc::SIGBUS { b"\nSIGBUS" } else { b"\nSIGSEGV" };
     let mid: &[u8] = b": a kernel touched memory outside its view; case: ";
@@ -94,12 +109,11 @@ extern "C" fn on_fault(sig: libc::c_int) {
     unsafe {
         libc::write(2, head.as_ptr() as *const _, head.len());
         libc::write(2, mid.as_ptr() as *const _, mid.len());
-        if len > 0 {
-            libc::write(2, case.as_ptr() as *const _, len);
-        } else {
-            let any = b"(a pool thread: its caller's case is unknown here)";
-            libc::write(2, any.as_ptr() as *const _, any.len());
+        if !mine {
+            let pool = b"(in a pool thread; the case named last) ";
+            libc::write(2, pool.as_ptr() as *const _, pool.len());
         }
+        libc::write(2, case.as_ptr() as *const _, len);
         libc::write(2, b"\n".as_ptr() as *const _, 1);
         libc::_exit(99);
     }
@@ -114,4 +128,54 @@ fn install_fault_handler() {
         libc::sigaction(libc::SIGSEGV, &sa, std::ptr::null_mut());
         libc::sigaction(libc::SIGBUS, &sa, std::ptr::null_mut());
     });
+}
+
+/// A view in a buffer of its own, sized to exactly the elements its
+/// offsets reach (from the lowest to the highest) and flush against a
+/// PROT_NONE page on `side`: one element past either end faults.
+pub struct GuardedView {
+    _buf: Guarded,
+    pub raw: numkern::RawArray,
+}
+
+impl GuardedView {
+    /// Element strides may be negative (element 0 then sits at the high
+    /// end) or 0. The elements are filled from `seed`: small floats in
+    /// [-4, 4), small integers, and 0/1 bytes.
+    pub fn new(dtype: numkern::DType, shape: &[usize], strides: &[isize], side: Side, seed: usize) -> GuardedView {
+        let es = dtype.size();
+        let (mut lo, mut hi) = (0isize, 0isize);
+        let empty = shape.contains(&0);
+        if !empty {
+            for (&d, &s) in shape.iter().zip(strides) {
+                let span = (d as isize - 1) * s;
+                if span < 0 {
+                    lo += span;
+                } else {
+                    hi += span;
+                }
+            }
+        }
+        let span = if empty { 0 } else { (hi - lo + 1) as usize };
+        let buf = Guarded::new(span * es, side);
+        for i in 0..span {
+            let v = ((i * 7919 + seed * 104_729) % 2000) as f64 / 250.0 - 4.0;
+            // SAFETY: i < span elements of the usable bytes.
+            unsafe {
+                let p = buf.ptr.add(i * es);
+                match dtype {
+                    numkern::DType::F32 => *(p as *mut f32) = v as f32,
+                    numkern::DType::F64 => *(p as *mut f64) = v,
+                    numkern::DType::I32 => *(p as *mut i32) = (v * 8.0) as i32,
+                    numkern::DType::I64 => *(p as *mut i64) = (v * 8.0) as i64,
+                    numkern::DType::U8 => *p = (v > 0.0) as u8,
+                }
+            }
+        }
+        // SAFETY: -lo elements past the start is element 0, inside the buffer
+        // (or its end, for an empty view).
+        let data = unsafe { buf.ptr.offset(-lo * es as isize) };
+        let raw = numkern::RawArray::new(data, dtype, shape, strides, "guarded").expect("a valid view");
+        GuardedView { _buf: buf, raw }
+    }
 }

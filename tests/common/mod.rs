@@ -5,7 +5,7 @@
 pub mod guard;
 
 use numkern::kernels::{BinaryOp, CompareOp, PredicateOp, UnaryOp, UnaryParams};
-use numkern::{Ctx, Tier};
+use numkern::{Ctx, Element, Tier};
 use numkern::ops::Exec;
 
 /// Every tier this machine runs, single-threaded.
@@ -309,6 +309,72 @@ pub fn bound_f64(op: UnaryOp, x: f64) -> f64 {
         GeluTanh => documented + 0.5 + 8.0 * (x * (1.0 + 0.044715 * x * x)).abs(),
         _ if numkern::kernels::accuracy::of(op).is_some() => documented + 0.5,
         _ => 0.5,
+    }
+}
+
+/// f32 and f64 as the tests see them: conversions, the ULP error and
+/// documented bound, and the reference of the binary ops.
+pub trait TestFloat: numkern::kernels::KernelFloat + Element {
+    fn from(x: f64) -> Self;
+    fn to(self) -> f64;
+    fn ulp_err(y: Self, r: f64) -> f64;
+    fn bound(op: UnaryOp, x: f64) -> f64;
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self;
+    fn fma(self, a: Self, b: Self) -> Self;
+}
+impl TestFloat for f32 {
+    fn from(x: f64) -> Self {
+        x as f32
+    }
+    fn to(self) -> f64 {
+        self as f64
+    }
+    fn ulp_err(y: Self, r: f64) -> f64 {
+        ulp_err_f32(y, r)
+    }
+    fn bound(op: UnaryOp, _: f64) -> f64 {
+        bound_f32(op)
+    }
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
+        binary_ref_f32(op, a, b)
+    }
+    fn fma(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
+    }
+}
+impl TestFloat for f64 {
+    fn from(x: f64) -> Self {
+        x
+    }
+    fn to(self) -> f64 {
+        self
+    }
+    fn ulp_err(y: Self, r: f64) -> f64 {
+        ulp_err_f64(y, r)
+    }
+    fn bound(op: UnaryOp, x: f64) -> f64 {
+        bound_f64(op, x)
+    }
+    fn binary_ref(op: BinaryOp, a: Self, b: Self) -> Self {
+        binary_ref_f64(op, a, b)
+    }
+    fn fma(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
+    }
+}
+
+pub fn same_bits<T: TestFloat>(a: T, b: T) -> bool {
+    (a.to().is_nan() && b.to().is_nan()) || a.to().to_bits() == b.to().to_bits()
+}
+
+
+/// Reference of a unary op on an element of type T (params rounded to T first,
+/// affine fused like the kernel).
+pub fn unary_expect<T: TestFloat>(op: UnaryOp, x: T, p: UnaryParams) -> f64 {
+    let (a, b) = (T::from(p.a).to(), T::from(p.b).to());
+    match op {
+        UnaryOp::Affine => x.fma(T::from(a), T::from(b)).to(),
+        _ => unary_ref(op, x.to(), UnaryParams { a, b }),
     }
 }
 

@@ -1,0 +1,342 @@
+//! Guard pages on every kernel family and tier (issue 19): each operand
+//! lives in a buffer of its own, sized to exactly the elements its view
+//! reaches and flush against a PROT_NONE page, first below its lowest
+//! element, then above its highest. A kernel that reads or writes one
+//! element outside its views faults, and the handler names the case.
+//! Lengths 0..=70 and around powers of two, unit, strided, negative
+//! (element 0 at the high end) and zero (broadcast) strides, odd matrix
+//! shapes in every layout, and a few calls large enough to split across
+//! threads.
+
+mod common;
+use common::guard::{set_case, GuardedView, Side};
+use common::{exec, tiers};
+use numkern::kernels::{Activation, BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
+use numkern::ops::{self, Exec};
+use numkern::DType;
+
+const SIDES: [Side; 2] = [Side::Before, Side::After];
+const FLOATS: [DType; 2] = [DType::F32, DType::F64];
+
+/// 0..=70 and both sides of 128 .. 4096.
+fn lengths() -> Vec<usize> {
+    let mut v: Vec<usize> = (0..=70).collect();
+    for p in 7..=12 {
+        v.extend([(1 << p) - 1, 1 << p, (1 << p) + 1]);
+    }
+    v
+}
+
+/// 1-D layouts (input stride, output stride): unit, reversed, gapped.
+const STRIDES_1D: [(isize, isize); 4] = [(1, 1), (-1, 1), (3, -2), (1, -1)];
+
+fn view(dtype: DType, shape: &[usize], strides: &[isize], side: Side, seed: usize) -> GuardedView {
+    GuardedView::new(dtype, shape, strides, side, seed)
+}
+
+fn params(op: UnaryOp) -> UnaryParams {
+    match op {
+        UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
+        UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
+        UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
+        _ => UnaryParams::default(),
+    }
+}
+
+/// Runs a family's cases on every tier of this machine, single-threaded
+/// (with the tier's name for the case labels).
+fn each_exec(mut body: impl FnMut(Exec, &str)) {
+    for e in tiers() {
+        body(e, e.0.tier.name());
+    }
+}
+
+#[test]
+fn unary_ops() {
+    each_exec(|e, tier| {
+        for dtype in FLOATS {
+            for &op in UnaryOp::ALL {
+                for n in lengths() {
+                    for (sx, so) in STRIDES_1D {
+                        for side in SIDES {
+                            set_case(&format!("{} {dtype:?} n={n} strides ({sx}, {so}) {side:?} on {tier}", op.name()));
+                            let x = view(dtype, &[n], &[sx], side, 1);
+                            let out = view(dtype, &[n], &[so], side, 2);
+                            unsafe { ops::unary_raw(e, op, params(op), &x.raw, &out.raw) }.unwrap();
+                            // In place, through the reversed view.
+                            unsafe { ops::unary_raw(e, op, params(op), &out.raw, &out.raw) }.unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn binary_compare_where_logical() {
+    each_exec(|e, tier| {
+        for n in lengths() {
+            // (a, b, out) strides; b = 0 broadcasts one element.
+            for (sa, sb, so) in [(1, 1, 1), (-1, 2, 1), (1, 0, -1), (3, -1, -2)] {
+                for side in SIDES {
+                    // b = 0: one element, broadcast.
+                    let (b_shape, b_stride) = if sb == 0 { (1, 1) } else { (n, sb) };
+                    for dtype in FLOATS {
+                        let a = view(dtype, &[n], &[sa], side, 1);
+                        let b = view(dtype, &[b_shape], &[b_stride], side, 2);
+                        let mask = view(DType::U8, &[n], &[-sa], side, 3);
+                        for &op in BinaryOp::ALL {
+                            set_case(&format!("{} {dtype:?} n={n} strides ({sa}, {sb}, {so}) {side:?} on {tier}", op.name()));
+                            let out = view(dtype, &[n], &[so], side, 4);
+                            unsafe { ops::binary_raw(e, op, &a.raw, &b.raw, &out.raw) }.unwrap();
+                        }
+                        let bytes = view(DType::U8, &[n], &[so], side, 4);
+                        for &op in CompareOp::ALL {
+                            set_case(&format!("{} {dtype:?} n={n} strides ({sa}, {sb}, {so}) {side:?} on {tier}", op.name()));
+                            unsafe { ops::compare_raw(e, op, &a.raw, &b.raw, &bytes.raw) }.unwrap();
+                        }
+                        for &op in PredicateOp::ALL {
+                            set_case(&format!("{} {dtype:?} n={n} strides ({sa}, {so}) {side:?} on {tier}", op.name()));
+                            unsafe { ops::predicate_raw(e, op, &a.raw, &bytes.raw) }.unwrap();
+                        }
+                        set_case(&format!("where {dtype:?} n={n} strides ({sa}, {sb}, {so}) {side:?} on {tier}"));
+                        let out = view(dtype, &[n], &[so], side, 5);
+                        unsafe { ops::where_raw(e, &mask.raw, &a.raw, &b.raw, &out.raw) }.unwrap();
+                    }
+                    let (x, y) = (view(DType::U8, &[n], &[sa], side, 6), view(DType::U8, &[b_shape], &[b_stride], side, 7));
+                    let out = view(DType::U8, &[n], &[so], side, 8);
+                    for &op in LogicalOp::ALL {
+                        set_case(&format!("logical {op:?} n={n} strides ({sa}, {sb}, {so}) {side:?} on {tier}"));
+                        unsafe { ops::logical_raw(e, op, &x.raw, &y.raw, &out.raw) }.unwrap();
+                    }
+                    set_case(&format!("logical_not n={n} strides ({sa}, {so}) {side:?} on {tier}"));
+                    unsafe { ops::logical_not_raw(e, &x.raw, &out.raw) }.unwrap();
+                }
+            }
+        }
+        // 2-D broadcasting: (r, 1) op (1, c) -> (r, c), odd shapes, a column
+        // operand stepping backwards.
+        for (r, c) in [(1, 1), (3, 5), (7, 33), (17, 2), (65, 9)] {
+            for side in SIDES {
+                for dtype in FLOATS {
+                    set_case(&format!("add {dtype:?} ({r},1)+(1,{c}) {side:?} on {tier}"));
+                    let a = view(dtype, &[r, 1], &[-1, 1], side, 1);
+                    let b = view(dtype, &[1, c], &[1, 1], side, 2);
+                    let out = view(dtype, &[r, c], &[1, r as isize], side, 3);
+                    unsafe { ops::binary_raw(e, BinaryOp::Add, &a.raw, &b.raw, &out.raw) }.unwrap();
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn copies_and_casts() {
+    each_exec(|e, tier| {
+        for src_t in DType::ALL {
+            for dst_t in DType::ALL {
+                for n in lengths() {
+                    for (ss, sd) in STRIDES_1D {
+                        for side in SIDES {
+                            set_case(&format!("copy {src_t:?} -> {dst_t:?} n={n} strides ({ss}, {sd}) {side:?} on {tier}"));
+                            let src = view(src_t, &[n], &[ss], side, 1);
+                            let dst = view(dst_t, &[n], &[sd], side, 2);
+                            unsafe { ops::copy_into_raw(e, &src.raw, &dst.raw) }.unwrap();
+                        }
+                    }
+                }
+                // 2-D: transposing copies (tiles and their ragged edges),
+                // reversed rows, a broadcast column.
+                for (r, c) in [(1, 1), (3, 5), (15, 17), (16, 16), (33, 7), (40, 65)] {
+                    let layouts: [(&[usize], &[isize], &[isize]); 4] = [
+                        (&[r, c], &[1, r as isize], &[c as isize, 1]),
+                        (&[r, c], &[-(c as isize), 1], &[1, r as isize]),
+                        (&[r, c], &[c as isize, -1], &[-1, -(r as isize)]),
+                        (&[r, c], &[0, 1], &[c as isize, 1]),
+                    ];
+                    for (i, (shape, ss, sd)) in layouts.into_iter().enumerate() {
+                        for side in SIDES {
+                            set_case(&format!("copy {src_t:?} -> {dst_t:?} ({r},{c}) layout {i} {side:?} on {tier}"));
+                            let src = view(src_t, shape, ss, side, 1);
+                            let dst = view(dst_t, shape, sd, side, 2);
+                            unsafe { ops::copy_into_raw(e, &src.raw, &dst.raw) }.unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn dot_axpy_gemv() {
+    each_exec(|e, tier| {
+        for dtype in FLOATS {
+            for n in lengths() {
+                for (sx, sy) in STRIDES_1D {
+                    for side in SIDES {
+                        set_case(&format!("dot/axpy {dtype:?} n={n} strides ({sx}, {sy}) {side:?} on {tier}"));
+                        let x = view(dtype, &[n], &[sx], side, 1);
+                        let y = view(dtype, &[n], &[sy], side, 2);
+                        let out = view(dtype, &[], &[], side, 3);
+                        unsafe { ops::dot_raw(e, &x.raw, &y.raw, &out.raw) }.unwrap();
+                        unsafe { ops::axpy_raw(e, 1.5, &x.raw, &y.raw) }.unwrap();
+                    }
+                }
+            }
+            for m in [0, 1, 2, 3, 5, 7, 13, 31, 33, 67] {
+                for n in [0, 1, 2, 3, 5, 9, 17, 31, 65] {
+                    let (mi, ni) = (m as isize, n as isize);
+                    // a: row-major, column-major, reversed rows, reversed columns.
+                    let a_layouts = [[ni, 1], [1, mi], [-ni, 1], [1, -mi]];
+                    for (i, sa) in a_layouts.into_iter().enumerate() {
+                        for (sx, sy) in [(1, 1), (-1, -2), (2, 1)] {
+                            for side in SIDES {
+                                for beta in [0.0, 0.5] {
+                                    set_case(&format!("gemv {dtype:?} {m}x{n} a layout {i} x/y strides ({sx}, {sy}) beta {beta} {side:?} on {tier}"));
+                                    let a = view(dtype, &[m, n], &sa, side, 1);
+                                    let x = view(dtype, &[n], &[sx], side, 2);
+                                    let y = view(dtype, &[m], &[sy], side, 3);
+                                    unsafe { ops::gemv_raw(e, 1.5, &a.raw, &x.raw, beta, &y.raw) }.unwrap();
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Strides of an (r, c) matrix in one of four layouts: row-major,
+/// column-major, reversed rows (element 0 at the high end), padded rows.
+fn mat_strides(layout: usize, r: usize, c: usize) -> [isize; 2] {
+    let (r, c) = (r as isize, c as isize);
+    match layout % 4 {
+        0 => [c, 1],
+        1 => [1, r],
+        2 => [-c, 1],
+        _ => [c + 3, 1],
+    }
+}
+
+fn gemm_case(e: Exec, tier: &str, dtype: DType, (m, k, n): (usize, usize, usize), layouts: [usize; 3], beta: f64, side: Side) {
+    set_case(&format!("gemm {dtype:?} {m}x{k}x{n} layouts {layouts:?} beta {beta} threads {} {side:?} on {tier}", e.0.threads));
+    let a = view(dtype, &[m, k], &mat_strides(layouts[0], m, k), side, 1);
+    let b = view(dtype, &[k, n], &mat_strides(layouts[1], k, n), side, 2);
+    let c = view(dtype, &[m, n], &mat_strides(layouts[2], m, n), side, 3);
+    unsafe { ops::gemm_raw(e, 1.5, &a.raw, &b.raw, beta, &c.raw) }.unwrap();
+}
+
+#[test]
+fn gemm_matmul_linear() {
+    let dims = [0, 1, 2, 3, 5, 7, 17, 33];
+    each_exec(|e, tier| {
+        for dtype in FLOATS {
+            let mut combo = 0;
+            for m in dims {
+                for k in dims {
+                    for n in dims {
+                        // Three of the 64 layout triples per shape, rotating,
+                        // so every triple meets many shapes.
+                        for _ in 0..3 {
+                            combo += 1;
+                            let layouts = [combo % 4, (combo / 4) % 4, (combo / 16) % 4];
+                            for side in SIDES {
+                                gemm_case(e, tier, dtype, (m, k, n), layouts, if combo % 2 == 0 { 0.0 } else { 0.5 }, side);
+                            }
+                        }
+                    }
+                }
+            }
+            // Big enough for packing, K blocks and a split over threads.
+            for (m, k, n) in [(67, 45, 129), (129, 513, 67), (200, 300, 150)] {
+                for threads in [1, 2, 3] {
+                    for layouts in [[0, 0, 0], [1, 1, 1], [2, 3, 2], [3, 2, 1]] {
+                        for side in SIDES {
+                            gemm_case(exec(e.0.tier, threads), tier, dtype, (m, k, n), layouts, 0.5, side);
+                        }
+                    }
+                }
+            }
+            // matmul: a batch of 3 stepping backwards times one matrix.
+            for (m, k, n) in [(1, 1, 1), (3, 5, 7), (17, 2, 33), (9, 31, 1)] {
+                for side in SIDES {
+                    set_case(&format!("matmul {dtype:?} (3,{m},{k})@({k},{n}) {side:?} on {tier}"));
+                    let a = view(dtype, &[3, m, k], &[-((m * k) as isize), k as isize, 1], side, 1);
+                    let b = view(dtype, &[k, n], &[1, k as isize], side, 2);
+                    let out = view(dtype, &[3, m, n], &[(m * n) as isize, n as isize, 1], side, 3);
+                    unsafe { ops::matmul_raw(e, &a.raw, &b.raw, &out.raw) }.unwrap();
+                }
+            }
+            // linear: every activation, with and without bias.
+            for (rows, k, n) in [(1, 3, 5), (7, 17, 9), (33, 5, 65)] {
+                for act in Activation::ALL {
+                    for side in SIDES {
+                        set_case(&format!("linear {dtype:?} ({rows},{k})x({k},{n}) {act:?} {side:?} on {tier}"));
+                        let x = view(dtype, &[rows, k], &[k as isize, 1], side, 1);
+                        let w = view(dtype, &[k, n], &[-(n as isize), 1], side, 2);
+                        let bias = view(dtype, &[n], &[-1], side, 3);
+                        let out = view(dtype, &[rows, n], &[n as isize, 1], side, 4);
+                        unsafe { ops::linear_raw(e, &x.raw, &w.raw, Some(&bias.raw), act, &out.raw) }.unwrap();
+                        unsafe { ops::linear_raw(e, &x.raw, &w.raw, None, act, &out.raw) }.unwrap();
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Elementwise calls past the parallel threshold, split into chunks on
+/// 2 and 3 threads, reversed.
+#[test]
+fn elementwise_split_across_threads() {
+    each_exec(|e, tier| {
+        for threads in [2, 3] {
+            let e = exec(e.0.tier, threads);
+            for n in [(1 << 18) + 3, (1 << 16) + 1] {
+                for side in SIDES {
+                    for dtype in FLOATS {
+                        set_case(&format!("exp/add {dtype:?} n={n} threads {threads} {side:?} on {tier}"));
+                        let x = view(dtype, &[n], &[-1], side, 1);
+                        let out = view(dtype, &[n], &[1], side, 2);
+                        unsafe { ops::unary_raw(e, UnaryOp::Exp, UnaryParams::default(), &x.raw, &out.raw) }.unwrap();
+                        unsafe { ops::binary_raw(e, BinaryOp::Add, &x.raw, &out.raw, &out.raw) }.unwrap();
+                        let y = view(dtype, &[n], &[1], side, 3);
+                        unsafe { ops::dot_raw(e, &x.raw, &y.raw, &view(dtype, &[], &[], side, 4).raw) }.unwrap();
+                        unsafe { ops::axpy_raw(e, -0.5, &x.raw, &y.raw) }.unwrap();
+                        set_case(&format!("copy f64->f32 n={n} threads {threads} {side:?} on {tier}"));
+                        let dst = view(DType::F32, &[n], &[-1], side, 5);
+                        unsafe { ops::copy_into_raw(e, &x.raw, &dst.raw) }.unwrap();
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The harness itself: touching the element just past a view's high end,
+/// or just before its low end, kills the process with the handler's
+/// status (so a kernel that did the same would fail this suite).
+#[test]
+fn one_element_outside_a_view_faults() {
+    for (side, step) in [(Side::After, 1isize), (Side::Before, -1)] {
+        // SAFETY: fork, then only reads and _exit in the child.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            set_case("the harness's own probe");
+            let v = view(DType::F32, &[5], &[-1], side, 1);
+            // Element 0 is the highest (stride -1): one past it is +1;
+            // element 4 is the lowest: one before it is -5.
+            let outside = if step > 0 { 1 } else { -5 };
+            let value = unsafe { std::ptr::read_volatile((v.raw.data as *const f32).offset(outside)) };
+            std::hint::black_box(value);
+            unsafe { libc::_exit(0) };
+        }
+        let mut status = 0;
+        unsafe { libc::waitpid(pid, &mut status, 0) };
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 99, "{side:?}: the probe did not fault (status {status:#x})");
+    }
+}
