@@ -6,7 +6,7 @@
 mod common;
 use common::*;
 use common::Rng;
-use numkern::kernels::{BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
+use numkern::kernels::{BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp};
 use numkern::ops::Exec;
 use numkern::{ArrayView, ArrayViewMut, Element};
 use proptest::prelude::*;
@@ -69,15 +69,6 @@ impl<T: Element> Operand<T> {
     }
     fn at(&self, idx: &[usize]) -> T {
         self.buf[bcast_offset(idx, &self.shape, self.offset, &self.strides)]
-    }
-}
-
-fn params_for(op: UnaryOp) -> UnaryParams {
-    match op {
-        UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
-        UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
-        UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
-        _ => UnaryParams::default(),
     }
 }
 

@@ -10,7 +10,7 @@
 
 mod common;
 use common::guard::{set_case, GuardedView, Side};
-use common::{exec, tiers};
+use common::{exec, params_for, tiers};
 use numkern::kernels::{Activation, BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
 use numkern::ops::{self, Exec};
 use numkern::DType;
@@ -34,14 +34,6 @@ fn view(dtype: DType, shape: &[usize], strides: &[isize], side: Side, seed: usiz
     GuardedView::new(dtype, shape, strides, side, seed)
 }
 
-fn params(op: UnaryOp) -> UnaryParams {
-    match op {
-        UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
-        UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
-        UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
-        _ => UnaryParams::default(),
-    }
-}
 
 /// Runs a family's cases on every tier of this machine, single-threaded
 /// (with the tier's name for the case labels).
@@ -62,9 +54,9 @@ fn unary_ops() {
                             set_case(&format!("{} {dtype:?} n={n} strides ({sx}, {so}) {side:?} on {tier}", op.name()));
                             let x = view(dtype, &[n], &[sx], side, 1);
                             let out = view(dtype, &[n], &[so], side, 2);
-                            unsafe { ops::unary_raw(e, op, params(op), &x.raw, &out.raw) }.unwrap();
+                            unsafe { ops::unary_raw(e, op, params_for(op), &x.raw, &out.raw) }.unwrap();
                             // In place, through the reversed view.
-                            unsafe { ops::unary_raw(e, op, params(op), &out.raw, &out.raw) }.unwrap();
+                            unsafe { ops::unary_raw(e, op, params_for(op), &out.raw, &out.raw) }.unwrap();
                         }
                     }
                 }

@@ -367,6 +367,15 @@ pub fn same_bits<T: TestFloat>(a: T, b: T) -> bool {
     (a.to().is_nan() && b.to().is_nan()) || a.to().to_bits() == b.to().to_bits()
 }
 
+/// The parameters the tests give the parameterized unary ops.
+pub fn params_for(op: UnaryOp) -> UnaryParams {
+    match op {
+        UnaryOp::LeakyRelu => UnaryParams { a: 0.01, b: 0.0 },
+        UnaryOp::Clip => UnaryParams { a: -2.5, b: 3.0 },
+        UnaryOp::Affine => UnaryParams { a: 1.5, b: -0.25 },
+        _ => UnaryParams::default(),
+    }
+}
 
 /// Reference of a unary op on an element of type T (params rounded to T first,
 /// affine fused like the kernel).
