@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in fuzz/ (cargo-fuzz: libFuzzer + AddressSanitizer)
-# for SECONDS each (default 45: the test suite's short run) and prints how
+# for SECONDS each (default 30: the test suite's short run) and prints how
 # many executions each reached. Long runs: `bash tests/fuzz.sh 3600`.
 # Each target starts from its committed seeds (fuzz/corpus/<target>/seed-*)
 # in a scratch corpus, so the repository is left as it was; a crash leaves
@@ -9,7 +9,7 @@
 # the sanitizer flags are nightly-only), then make it a plain test.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
-secs=${1:-45}
+secs=${1:-30}
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 export RUSTC_BOOTSTRAP=1

@@ -7,7 +7,7 @@
 #  2. Miri on the framework's unsafe code (portable tier, small cases);
 #     and the program written against the standard cblas.h (feature `cblas`);
 #  3. the NEON tier: cross-built for aarch64 and run under qemu-user;
-#  4. each fuzz target for 45 s (tests/fuzz.sh; cargo-fuzz, libFuzzer + ASan).
+#  4. each fuzz target for 30 s (tests/fuzz.sh; cargo-fuzz, libFuzzer + ASan).
 # Installs what it needs (Debian packages, rustup target and component).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +56,6 @@ NUMKERN_CROSS=1 PROPTEST_CASES=24 NUMKERN_SWEEP_STEP=1000003 \
     cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products --test hardening --test guard_pages
 
 echo "== fuzzing: each target briefly (tests/fuzz.sh SECONDS for long runs)"
-bash tests/fuzz.sh 45
+bash tests/fuzz.sh 30
 
 echo "numkern: all test stages passed"
