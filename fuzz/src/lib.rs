@@ -481,9 +481,3 @@ pub fn last_error() -> String {
 pub fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
     common::indices(shape)
 }
-
-/// The unary op set and the two thread counts the targets start from:
-/// the library's defaults, whatever the environment says.
-pub fn init() {
-    numkern_set_num_threads(0);
-}
