@@ -211,6 +211,129 @@ static void cell_errors(void) {
     printf("errors: %s\n", numkern_last_error_message());
 }
 
+/* Cell: statistics of predictions = np.random.randn(100, 5): overall and
+ * per-axis mean/std/min/max, keepdims. */
+static void cell_statistics(void) {
+    enum { N = 100, C = 5 };
+    static float p[N * C];
+    for (int i = 0; i < N * C; i++) p[i] = rnd();
+    int64_t shape[2] = {N, C};
+    numkern_array pa = f32_array(p, 2, shape);
+    double ref_mean = 0, ref_m2 = 0, ref_min = 1e9, ref_max = -1e9;
+    for (int i = 0; i < N * C; i++) ref_mean += p[i];
+    ref_mean /= N * C;
+    for (int i = 0; i < N * C; i++) {
+        ref_m2 += (p[i] - ref_mean) * (p[i] - ref_mean);
+        if (p[i] < ref_min) ref_min = p[i];
+        if (p[i] > ref_max) ref_max = p[i];
+    }
+    /* Overall: axes NULL (axis=None), 0-d outputs. */
+    float mean, std, mn, mx;
+    numkern_array m0 = f32_array(&mean, 0, NULL), s0 = f32_array(&std, 0, NULL);
+    numkern_array n0 = f32_array(&mn, 0, NULL), x0 = f32_array(&mx, 0, NULL);
+    NK(numkern_mean(&pa, NULL, 0, &m0));
+    NK(numkern_std(&pa, NULL, 0, 0.0, &s0));
+    NK(numkern_min(&pa, NULL, 0, &n0));
+    NK(numkern_max(&pa, NULL, 0, &x0));
+    CHECK(close_to(mean, ref_mean, 1e-6), "mean %g vs %g", mean, ref_mean);
+    CHECK(close_to(std, sqrt(ref_m2 / (N * C)), 1e-6), "std %g", std);
+    CHECK(mn == (float)ref_min && mx == (float)ref_max, "min %g max %g", mn, mx);
+    /* Mean per class (axis=0): shape (5,). */
+    float per_class[C];
+    int64_t axis0 = 0, sc[1] = {C};
+    numkern_array pc = f32_array(per_class, 1, sc);
+    NK(numkern_mean(&pa, &axis0, 1, &pc));
+    for (int j = 0; j < C; j++) {
+        double s = 0;
+        for (int i = 0; i < N; i++) s += p[i * C + j];
+        CHECK(close_to(per_class[j], s / N, 1e-6), "mean[:, %d]", j);
+    }
+    /* Max per sample with keepdims: the helper gives (100, 1), else (100,). */
+    int64_t axis1 = 1, kshape[NUMKERN_MAX_NDIM];
+    int32_t knd;
+    NK(numkern_reduced_shape(shape, 2, &axis1, 1, 1, kshape, &knd));
+    CHECK(knd == 2 && kshape[0] == N && kshape[1] == 1, "keepdims shape");
+    NK(numkern_reduced_shape(shape, 2, &axis1, 1, 0, kshape, &knd));
+    CHECK(knd == 1 && kshape[0] == N, "dropped shape");
+    static float row_max[N];
+    int64_t ks[2] = {N, 1};
+    numkern_array rm = f32_array(row_max, 2, ks);
+    NK(numkern_max(&pa, &axis1, 1, &rm));
+    for (int i = 0; i < N; i++) {
+        float want = p[i * C];
+        for (int j = 1; j < C; j++) want = p[i * C + j] > want ? p[i * C + j] : want;
+        CHECK(row_max[i] == want, "max[%d] keepdims", i);
+    }
+    printf("statistics: mean %.4f std %.4f min %.4f max %.4f\n", mean, std, mn, mx);
+}
+
+/* Cell: the stable softmax of a 5x3 batch, argmax predictions, accuracy;
+ * MSE/RMSE/MAE on the seed's y_true/y_pred; cross-entropy; the standardize
+ * step of the preprocessing pipeline. */
+static void cell_losses(void) {
+    float logits[15];
+    for (int i = 0; i < 15; i++) logits[i] = 2.0f * rnd();
+    int64_t s53[2] = {5, 3}, s5[1] = {5};
+    numkern_array la = f32_array(logits, 2, s53);
+    float prob[15];
+    numkern_array pa = f32_array(prob, 2, s53);
+    NK(numkern_softmax(&la, 1, &pa, 0));
+    for (int i = 0; i < 5; i++) {
+        double m = logits[i * 3], s = 0;
+        for (int j = 1; j < 3; j++) m = logits[i * 3 + j] > m ? logits[i * 3 + j] : m;
+        for (int j = 0; j < 3; j++) s += exp(logits[i * 3 + j] - m);
+        for (int j = 0; j < 3; j++) CHECK(close_to(prob[i * 3 + j], exp(logits[i * 3 + j] - m) / s, 1e-6), "softmax[%d][%d]", i, j);
+    }
+    int64_t labels[5] = {0, 1, 2, 1, 0}, pred[5];
+    numkern_array lab, pr;
+    NK(numkern_array_init(labels, NUMKERN_I64, 1, s5, &lab));
+    NK(numkern_array_init(pred, NUMKERN_I64, 1, s5, &pr));
+    int64_t axis1 = 1;
+    NK(numkern_argmax(&pa, &axis1, 1, &pr));
+    double acc;
+    int hits = 0;
+    numkern_array aa;
+    NK(numkern_array_init(&acc, NUMKERN_F64, 0, NULL, &aa));
+    NK(numkern_accuracy(&la, &lab, 1, &aa));
+    for (int i = 0; i < 5; i++) hits += pred[i] == labels[i];
+    CHECK(acc == hits / 5.0, "accuracy %g vs %d / 5", acc, hits);
+
+    float y_true[5] = {1.5f, 2.3f, 3.1f, 4.2f, 5.0f}, y_pred[5] = {1.2f, 2.1f, 3.4f, 4.0f, 5.2f};
+    numkern_array ta = f32_array(y_true, 1, s5), ya = f32_array(y_pred, 1, s5);
+    float mse, rmse, mae;
+    numkern_array ma = f32_array(&mse, 0, NULL), ra = f32_array(&rmse, 0, NULL), ea = f32_array(&mae, 0, NULL);
+    NK(numkern_mse(&ta, &ya, NULL, 0, &ma));
+    NK(numkern_rmse(&ta, &ya, NULL, 0, &ra));
+    NK(numkern_mae(&ta, &ya, NULL, 0, &ea));
+    double d2 = 0, d1 = 0;
+    for (int i = 0; i < 5; i++) {
+        d2 += ((double)y_true[i] - y_pred[i]) * ((double)y_true[i] - y_pred[i]) / 5;
+        d1 += fabs((double)y_true[i] - y_pred[i]) / 5;
+    }
+    CHECK(close_to(mse, d2, 1e-6) && close_to(rmse, sqrt(d2), 1e-6) && close_to(mae, d1, 1e-6), "mse %g rmse %g mae %g", mse, rmse, mae);
+
+    float ce;
+    numkern_array ca = f32_array(&ce, 0, NULL);
+    NK(numkern_cross_entropy(&la, &lab, 1, NULL, -100, 0.0, NUMKERN_REDUCTION_MEAN, &ca));
+    double want_ce = 0;
+    for (int i = 0; i < 5; i++) want_ce -= log(prob[i * 3 + labels[i]]) / 5;
+    CHECK(close_to(ce, want_ce, 1e-5), "cross-entropy %g vs %g", ce, want_ce);
+
+    /* raw_data = randn(1000, 20) * 5 + 10; (raw - mean(axis=0)) / std(axis=0). */
+    enum { R = 1000, F = 20 };
+    static float raw[R * F], z[R * F];
+    for (int i = 0; i < R * F; i++) raw[i] = rnd() * 5.0f + 10.0f;
+    int64_t sr[2] = {R, F}, axis0 = 0, sf[1] = {F};
+    numkern_array rawa = f32_array(raw, 2, sr), za = f32_array(z, 2, sr);
+    NK(numkern_standardize(&rawa, &axis0, 1, 0.0, &za));
+    float zm[F], zs[F];
+    numkern_array zma = f32_array(zm, 1, sf), zsa = f32_array(zs, 1, sf);
+    NK(numkern_mean(&za, &axis0, 1, &zma));
+    NK(numkern_std(&za, &axis0, 1, 0.0, &zsa));
+    for (int j = 0; j < F; j++) CHECK(fabsf(zm[j]) < 1e-6f && fabsf(zs[j] - 1.0f) < 1e-6f, "standardized column %d: mean %g std %g", j, zm[j], zs[j]);
+    printf("losses: accuracy %.2f mse %.4f rmse %.4f mae %.4f cross-entropy %.4f\n", acc, mse, rmse, mae, ce);
+}
+
 int main(void) {
     printf("numkern %s, ISA %s, %d threads\n", numkern_version(), numkern_isa_name(numkern_get_isa()),
            numkern_get_num_threads());
@@ -219,6 +342,8 @@ int main(void) {
     cell_activations();
     cell_views();
     cell_linear_algebra();
+    cell_statistics();
+    cell_losses();
     cell_errors();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);

@@ -102,6 +102,20 @@
 // Activation code: silu (x * sigmoid(x)).
 #define NUMKERN_ACT_SILU 6
 
+// `reduction` of the losses: every per-row (per-element) value.
+#define NUMKERN_REDUCTION_NONE 0
+
+// `reduction` of the losses: the (weighted) mean, into a 0-d output.
+#define NUMKERN_REDUCTION_MEAN 1
+
+// `reduction` of the losses: the sum, into a 0-d output.
+#define NUMKERN_REDUCTION_SUM 2
+
+// `flags` bit of numkern_softmax and numkern_log_softmax: a row whose
+// elements are all -inf (a fully masked attention row) becomes zeros
+// (log_softmax: -inf) instead of NaN.
+#define NUMKERN_MASKED_ROWS_ZERO 1
+
 // The largest thread count numkern uses: numkern_set_num_threads and the
 // NUMKERN_NUM_THREADS environment variable cap larger values to it.
 #define NUMKERN_MAX_THREADS 1024
@@ -132,6 +146,9 @@
 
 // Rows of A one pass of [`gemv_rows`] dots at once (they share x's loads).
 #define GEMV_ROWS 4
+
+// Elements a block holds.
+#define SUM_BLOCK 256
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
@@ -444,6 +461,352 @@ int32_t numkern_dot(const numkern_array *a, const numkern_array *b, const numker
 // Both f32 or both f64. alpha = 0 leaves y as it is and never reads x (BLAS's quick return). `x` may be the very same view as `y`; an `x` that otherwise overlaps `y` is read from a copy.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (not 1-D, lengths differ), _DTYPE, _INVALID_ARGUMENT (`y` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
 int32_t numkern_axpy(double alpha, const numkern_array *x, const numkern_array *y);
+
+// out = mean((a - b)^2) over `axes[0..naxes]` (`axes` NULL: all) of the
+// broadcast shape of a and b (NumPy's `np.mean((a - b)**2, axis=)`).
+// a and b are f32 or f64 of one dtype, any strides; out is f32 or f64 with
+// the reduced axes kept as extent 1 or dropped. One pass, no temporary:
+// differences and squares in f64, summed as numkern_sum (error about
+// (log2(n/256) + 22) eps_f64 relative). NaN over no elements.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _SHAPE_MISMATCH (a and b do not broadcast; out has neither
+// reduced shape), _AXIS, _INVALID_ARGUMENT (out would write an element
+// twice), _INTERNAL; on error nothing is written.
+int32_t numkern_mse(const numkern_array *a, const numkern_array *b, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = sqrt(mean((a - b)^2)): numkern_mse's square root, rounded once
+// to out. Arguments and status codes as numkern_mse.
+int32_t numkern_rmse(const numkern_array *a, const numkern_array *b, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = mean(|a - b|) over `axes` (NULL: all) of the broadcast shape.
+// Arguments, accuracy and status codes as numkern_mse.
+int32_t numkern_mae(const numkern_array *a, const numkern_array *b, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// Cross-entropy from logits: per row (classes along `axis`, negative
+// counts from the end), loss = w[y] (logsumexp(z) - z[y]), computed from
+// the logits (never the log of a clipped probability), logsumexp in f64.
+//
+// `logits` is f32 or f64; `labels` is i32 or i64 with the logits' shape
+// minus the class axis; `weights` (NULL: all 1) is a 1-d array of one
+// weight per class, logits' dtype. A row whose label is `ignore_index`
+// adds nothing and no weight (PyTorch uses -100). `label_smoothing` ε in
+// [0, 1] gives loss = (1 - ε) w[y] (lse - z[y]) + ε/C sum_c w[c] (lse -
+// z[c]). `reduction`: NUMKERN_REDUCTION_NONE writes each row's loss to
+// `out` (the labels' shape); _SUM their sum; _MEAN their sum divided by
+// the sum of the non-ignored rows' weights (as PyTorch; all rows ignored
+// gives NaN), both into a 0-d `out` of the logits' dtype. Sums are
+// pairwise in f64, so bitwise the same for any thread count and tier.
+// Error: a few ULP of the row's logsumexp.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS, _SHAPE_MISMATCH (labels, weights or out), _INVALID_ARGUMENT
+// (a label out of range names its row and value, e.g. "label 7 of row 3
+// is out of range for 5 classes"; ε outside [0, 1]; an unknown
+// reduction), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_cross_entropy(const numkern_array *logits, const numkern_array *labels, int64_t axis, const numkern_array *weights, int64_t ignore_index, double label_smoothing, int32_t reduction, const numkern_array *out);
+
+// Binary cross-entropy from logits z against targets y (broadcast to z's
+// shape): max(z, 0) - z y + log1p(exp(-|z|)) per element, the stable form
+// (no log of a sigmoid), in f64. `reduction`: NUMKERN_REDUCTION_NONE
+// writes every element (out has z's shape), _MEAN / _SUM into a 0-d out
+// (pairwise f64 sums). z, y and out share one float dtype.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _SHAPE_MISMATCH, _INVALID_ARGUMENT (an unknown reduction; out
+// would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_binary_cross_entropy_with_logits(const numkern_array *logits, const numkern_array *targets, int32_t reduction, const numkern_array *out);
+
+// out (0-d f64) = the fraction of rows whose argmax along `axis` (the
+// first largest logit, or the first NaN, as NumPy's argmax) equals the
+// label: the seed's `np.mean(labels == np.argmax(logits, axis=1))`, in
+// one pass. Labels i32 or i64 with the logits' shape minus the class
+// axis; a label outside the classes never matches. NaN for no rows.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS, _SHAPE_MISMATCH, _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_accuracy(const numkern_array *logits, const numkern_array *labels, int64_t axis, const numkern_array *out);
+
+// out = (x - mean) / sqrt(var + eps), with the mean and variance (ddof
+// 0) of x over `axes[0..naxes]` (`axes` NULL: all): the seed's
+// `(X - X.mean(axis=0)) / X.std(axis=0)` with eps = 0. x and out are f32
+// or f64 of one dtype and x's shape (out may be x). Statistics in f64 as
+// numkern_mean and numkern_var, then one subtraction and one division in
+// x's dtype (within 2 ULP of the exact standardized value, plus the
+// statistics' error).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS, _SHAPE_MISMATCH, _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_standardize(const numkern_array *x, const int64_t *axes, int32_t naxes, double eps, const numkern_array *out);
+
+// out = (x - mean) / std with given statistics broadcast to x's shape
+// (train-set statistics applied to validation data). One dtype for all,
+// out of x's shape. Each element: one subtraction and one division.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _SHAPE_MISMATCH (mean or std do not broadcast to x), _INTERNAL;
+// on error nothing is written.
+int32_t numkern_standardize_with(const numkern_array *x, const numkern_array *mean, const numkern_array *std, const numkern_array *out);
+
+// out = (x - mean) / sqrt(var + eps) * gamma + beta over the trailing
+// `naxes` axes of x (PyTorch's layer_norm with normalized_shape =
+// x.shape[-naxes:]). gamma and beta (NULL: none) have the trailing shape.
+// Mean and (two-pass) variance in f64, each element computed in f64 and
+// rounded once, so f32 rows with mean 1e4 and std 1 normalize to std 1
+// within 1e-6. x, gamma, beta and out share one float dtype; out has x's
+// shape and may be x.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (naxes outside 1..=ndim), _SHAPE_MISMATCH, _OUT_OF_MEMORY,
+// _INTERNAL; on error nothing is written.
+int32_t numkern_layer_norm(const numkern_array *x, int64_t naxes, const numkern_array *gamma, const numkern_array *beta, double eps, const numkern_array *out);
+
+// out = x / sqrt(mean(x^2) + eps) * gamma over the trailing `naxes` axes
+// (RMSNorm). The mean square in f64. Arguments and status codes as
+// numkern_layer_norm (no beta).
+int32_t numkern_rms_norm(const numkern_array *x, int64_t naxes, const numkern_array *gamma, double eps, const numkern_array *out);
+
+// out = the sum of x over `axes[0..naxes]` (`axes` NULL: over all axes,
+// NumPy's `axis=None`; negative axes count from the end).
+// 
+// `x` is any dtype with any strides (broadcast, reversed, transposed); `out`
+// has the reduced shape with the reduced axes kept as extent 1 (keepdims)
+// or dropped (see numkern_reduced_shape), and is f32 or f64, or i64 for an
+// integer x (wrapping, as NumPy's int64 sum). The sum of no elements is 0.
+// Floats accumulate in f64: the reduced elements of each output, in C order
+// over the reduced axes, are summed in blocks of 256 (16 fixed slots each)
+// added as a tree, an order fixed by x's shape, so the result is bitwise
+// the same for any thread count, SIMD tier and layout of x. Error: at most
+// (log2(n/256) + 21) f64 roundings of the sum of |x| (n reduced elements),
+// then the rounding to out's dtype. Integers are summed exactly.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_sum(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the product of x (f32 or f64) over `axes` (NULL: all), in f64
+// (16 slots per block of 256, blocks multiplied as a tree; bitwise the same
+// on every tier and thread count); 1 over no elements. out is f32 or f64.
+// Error: at most n f64 roundings (relative), then the rounding to out.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_prod(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the mean of x over `axes` (NULL: all axes): numkern_sum divided
+// once by the count; NaN where nothing is averaged (NumPy's "Mean of empty
+// slice"). x any dtype (integers summed exactly); out f32 or f64. Error as
+// numkern_sum plus one rounding.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_mean(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the variance of x (f32 or f64) over `axes` (NULL: all): the sum
+// of squared deviations from the mean divided by max(n - ddof, 0) (NumPy's
+// `var(ddof=)`; n - ddof <= 0 gives inf or NaN as NumPy's division does).
+// Two passes (the mean, then the deviations), both in f64 as numkern_sum,
+// never E[x^2] - E[x]^2. NaN over no elements. out f32 or f64. Error:
+// about (log2(n/256) + 23) eps_f64 relative to the sum of squared
+// deviations, then the rounding to out.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_var(const numkern_array *x, const int64_t *axes, int32_t naxes, double ddof, const numkern_array *out);
+
+// out = the standard deviation: the square root of numkern_var (same
+// arguments, passes and error, plus one rounding).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_std(const numkern_array *x, const int64_t *axes, int32_t naxes, double ddof, const numkern_array *out);
+
+// out = the smallest element of x (f32 or f64) over `axes` (NULL: all);
+// a NaN among them gives NaN (NumPy's min propagates NaN). Exact. out f32
+// or f64. Over no elements (with outputs to write) it is an error:
+// NUMKERN_ERR_INVALID_ARGUMENT, "zero-size array to reduction operation
+// minimum which has no identity".
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_min(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the largest element of x over `axes` (NULL: all), as
+// numkern_min ("... operation maximum ..." over no elements).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_max(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = max - min of x over `axes` (NULL: all), the difference in x's
+// dtype (NumPy's ptp); NaN if any element is NaN. Errors as numkern_max.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_ptp(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the sum of the non-NaN elements of x (f32 or f64) over `axes`
+// (NULL: all); 0 where all are NaN. Accumulation and error as numkern_sum.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_nansum(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the mean of the non-NaN elements of x over `axes` (NULL: all);
+// NaN where all are NaN or there are none. Error as numkern_mean.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_nanmean(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the smallest non-NaN element of x over `axes` (NULL: all); NaN
+// where all are NaN (NumPy's "All-NaN slice"). Exact. Over no elements an
+// error ("... operation minimum which has no identity").
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_nanmin(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the largest non-NaN element of x over `axes` (NULL: all), as
+// numkern_nanmin.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_nanmax(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the L1 norm, the sum of |x|, over `axes` (NULL: all); 0 over no
+// elements. Accumulation and error as numkern_sum (all terms positive:
+// about (log2(n/256) + 21) eps_f64 relative).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_norm_l1(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the L2 norm sqrt(sum x^2) over `axes` (NULL: all); 0 over no
+// elements. f32 squares are summed in f64 (no overflow or underflow
+// possible); f64 elements are first scaled by the power of two that brings
+// the largest magnitude to [0.5, 1), so [1e200, 1e200] gives 1.414e200 and
+// [1e-200, 1e-200] gives 1.414e-200. inf if any element is infinite, NaN
+// if any is NaN (NaN first). Error: about (log2(n/256) + 22) eps_f64
+// relative, then the rounding to out.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_norm_l2(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = the max-abs norm, the largest |x|, over `axes` (NULL: all); NaN
+// if any element is NaN. Exact. Over no elements an error ("... operation
+// maximum which has no identity").
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_norm_max(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out = log(sum(exp(x))) over `axes` (NULL: all), as m + log(sum
+// exp(x - m)) with m the maximum: no overflow for large x. exp(x - m) by
+// the tier's exp (<= 1 ULP of T), summed in f64 as numkern_sum. All -inf
+// (or no elements) gives -inf; any +inf gives +inf; NaN propagates. Error:
+// about 2 ULP of T plus the sum's bound.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_logsumexp(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out (i64) = the index of the first smallest element of x (f32 or f64)
+// over `axes` (NULL: all, the flat C-order index as NumPy's axis=None;
+// over several axes the C-order position among the reduced elements). The
+// first NaN wins, as NumPy's. Over no elements an error ("attempt to get
+// argmin of an empty sequence").
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_argmin(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out (i64) = the index of the first largest element, as numkern_argmin.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice, or an empty reduction), _OUT_OF_MEMORY, _INTERNAL; on error
+// nothing is written.
+int32_t numkern_argmax(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out (u8) = 1 where any element of x over `axes` (NULL: all) is
+// non-zero (NaN counts as non-zero, as NumPy's bool), else 0; 0 over no
+// elements. x any dtype (u8 masks included).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_any(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out (u8) = 1 where every element of x over `axes` (NULL: all) is
+// non-zero, else 0; 1 over no elements. x any dtype.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_all(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// out (i64) = how many elements of x over `axes` (NULL: all) are
+// non-zero (NaN included). x any dtype.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS (out of range, or named twice), _SHAPE_MISMATCH (out has
+// neither reduced shape), _INVALID_ARGUMENT (out would write an element
+// twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_count_nonzero(const numkern_array *x, const int64_t *axes, int32_t naxes, const numkern_array *out);
+
+// The shape of reducing an array of shape `shape[0..ndim]` over
+// `axes[0..naxes]` (`axes` NULL: all axes): with the reduced axes kept as
+// extent 1 when `keepdims` is non-zero, else dropped. Written to
+// `out_shape[0..*out_ndim]` (room for NUMKERN_MAX_NDIM entries).
+// Status: NUMKERN_OK, NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR (ndim or
+// naxes out of 0..=8, a negative extent), _AXIS (out of range or named
+// twice); on error nothing is written.
+int32_t numkern_reduced_shape(const int64_t *shape, int32_t ndim, const int64_t *axes, int32_t naxes, int32_t keepdims, int64_t *out_shape, int32_t *out_ndim);
+
+// out = softmax(x) along `axis` (negative counts from the end):
+// exp(x - max) / sum(exp(x - max)) per row, the numerically stable form
+// (inputs in [90, 100], where exp(x) overflows f32, are fine).
+//
+// x and out are f32 or f64 of one dtype and one shape, any strides; out
+// may be x itself (in place). Per row: the maximum, the sum of exp(x -
+// max) by the tier's exp (<= 1 ULP) accumulated in f64 (a fixed block
+// tree, so bitwise the same on every tier and thread count), then one
+// multiplication by 1/sum. Each output is within about 3 ULP of the exact
+// softmax, and a row sums to 1 within n eps. A row of all -inf gives NaN
+// (as NumPy and PyTorch), or zeros with NUMKERN_MASKED_ROWS_ZERO in
+// `flags`; a row holding NaN or +inf gives NaN.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
+// _DTYPE, _AXIS, _SHAPE_MISMATCH (out's shape differs), _INVALID_ARGUMENT
+// (unknown flags, out would write an element twice), _OUT_OF_MEMORY,
+// _INTERNAL; on error nothing is written.
+int32_t numkern_softmax(const numkern_array *x, int64_t axis, const numkern_array *out, int32_t flags);
+
+// out = log_softmax(x) along `axis`: x - max - log(sum(exp(x - max))),
+// never the log of a rounded probability. Arguments, accumulation and
+// status codes as numkern_softmax; each output is within about 2 ULP of
+// |x - max| + log(sum) of the exact value. A row of all -inf gives NaN,
+// or -inf with NUMKERN_MASKED_ROWS_ZERO.
+int32_t numkern_log_softmax(const numkern_array *x, int64_t axis, const numkern_array *out, int32_t flags);
 
 // The library version as "MAJOR.MINOR.PATCH" (static string, never null).
 const char *numkern_version(void);

@@ -17,7 +17,7 @@ cargo fuzz build -O
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for target in views elementwise copy_cast products; do
+for target in views elementwise copy_cast products reductions; do
     mkdir -p "$scratch/$target" "artifacts/$target"
     cp corpus/$target/seed-* "$scratch/$target/" 2>/dev/null || true
     log="$scratch/$target.log"

@@ -280,6 +280,104 @@ fn gemm_matmul_linear() {
     });
 }
 
+#[test]
+fn sum_and_mean() {
+    each_exec(|e, tier| {
+        for dtype in FLOATS {
+            for n in lengths() {
+                for (sx, _) in STRIDES_1D {
+                    for side in SIDES {
+                        set_case(&format!("sum {dtype:?} n={n} stride {sx} {side:?} on {tier}"));
+                        let x = view(dtype, &[n], &[sx], side, 1);
+                        let out = view(dtype, &[], &[], side, 2);
+                        unsafe { ops::reduce_raw(e, ops::Reduction::Sum, &x.raw, None, &out.raw) }.unwrap();
+                        unsafe { ops::reduce_raw(e, ops::Reduction::Mean, &x.raw, Some(&[0]), &out.raw) }.unwrap();
+                    }
+                }
+            }
+            // Each axis of odd matrices in four layouts, kept and dropped, and
+            // a large one split across threads.
+            for (r, c, threads) in [(1, 1, 1), (3, 5, 1), (17, 33, 1), (65, 2, 1), (300, 257, 1), (1000, 700, 3)] {
+                for layout in 0..4 {
+                    for side in SIDES {
+                        let e = exec(e.0.tier, threads);
+                        let x = view(dtype, &[r, c], &mat_strides(layout, r, c), side, 1);
+                        for (axes, shape) in [(vec![0i64], vec![c]), (vec![-1], vec![r, 1]), (vec![0, 1], vec![])] {
+                            set_case(&format!("sum {dtype:?} ({r},{c}) layout {layout} axes {axes:?} threads {threads} {side:?} on {tier}"));
+                            let strides: Vec<isize> = if shape.len() == 2 { vec![-1, 1] } else { vec![-1; shape.len()] };
+                            let out = view(dtype, &shape, &strides, side, 2);
+                            unsafe { ops::reduce_raw(e, ops::Reduction::Sum, &x.raw, Some(&axes), &out.raw) }.unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Every reduction, softmax, the losses and layer_norm on odd matrices
+/// in four layouts, each operand flush against a guard page.
+#[test]
+fn reductions_softmax_and_losses() {
+    use ops::Reduction as R;
+    let reductions = [
+        R::Prod, R::Var { ddof: 1.0 }, R::Std { ddof: 0.0 }, R::Min, R::Max, R::Ptp, R::NanSum, R::NanMean, R::NanMin, R::NanMax,
+        R::NormL1, R::NormL2, R::NormMax, R::LogSumExp, R::ArgMin, R::ArgMax, R::Any, R::All, R::CountNonzero,
+    ];
+    each_exec(|e, tier| {
+        for dtype in FLOATS {
+            for (r, c, threads) in [(1, 1, 1), (3, 5, 1), (17, 33, 1), (65, 2, 1), (300, 257, 1), (700, 600, 3)] {
+                let e = exec(e.0.tier, threads);
+                for layout in 0..4 {
+                    for side in SIDES {
+                        let x = view(dtype, &[r, c], &mat_strides(layout, r, c), side, 1);
+                        for op in reductions {
+                            let out_dtype = match op {
+                                R::ArgMin | R::ArgMax | R::CountNonzero => DType::I64,
+                                R::Any | R::All => DType::U8,
+                                _ => dtype,
+                            };
+                            for (axes, shape) in [(vec![0i64], vec![c]), (vec![-1], vec![r, 1]), (vec![0, 1], vec![])] {
+                                set_case(&format!("{op:?} {dtype:?} ({r},{c}) layout {layout} axes {axes:?} threads {threads} {side:?} on {tier}"));
+                                let strides: Vec<isize> = if shape.len() == 2 { vec![-1, 1] } else { vec![-1; shape.len()] };
+                                let out = view(out_dtype, &shape, &strides, side, 2);
+                                unsafe { ops::reduce_raw(e, op, &x.raw, Some(&axes), &out.raw) }.unwrap();
+                            }
+                        }
+                        for (axis, log) in [(0, false), (-1, true), (1, false)] {
+                            set_case(&format!("softmax {dtype:?} ({r},{c}) layout {layout} axis {axis} log {log} threads {threads} {side:?} on {tier}"));
+                            let out = view(dtype, &[r, c], &mat_strides((layout + 1) % 4, r, c), side, 3);
+                            unsafe { ops::softmax_raw(e, &x.raw, axis, &out.raw, log, ops::MaskedRows::Nan) }.unwrap();
+                        }
+                        set_case(&format!("cross_entropy/accuracy/layer_norm {dtype:?} ({r},{c}) layout {layout} threads {threads} {side:?} on {tier}"));
+                        let labels = view(DType::I64, &[r], &[-1], side, 4);
+                        for i in 0..r {
+                            // SAFETY: element i of the view, stride -1 from element 0.
+                            unsafe { *(labels.raw.data as *mut i64).offset(-(i as isize)) = (i % c) as i64 };
+                        }
+                        let weights = view(dtype, &[c], &[-1], side, 5);
+                        let rows = view(dtype, &[r], &[1], side, 6);
+                        let loss = view(dtype, &[], &[], side, 7);
+                        let opts = ops::CrossEntropyOptions { ignore_index: 1, label_smoothing: 0.1, reduction: ops::LossReduction::None };
+                        unsafe { ops::cross_entropy_raw(e, &x.raw, &labels.raw, 1, Some(&weights.raw), opts, &rows.raw) }.unwrap();
+                        let opts = ops::CrossEntropyOptions { reduction: ops::LossReduction::Mean, ..opts };
+                        unsafe { ops::cross_entropy_raw(e, &x.raw, &labels.raw, -1, None, opts, &loss.raw) }.unwrap();
+                        let acc = view(DType::F64, &[], &[], side, 8);
+                        unsafe { ops::accuracy_raw(e, &x.raw, &labels.raw, 1, &acc.raw) }.unwrap();
+                        let out = view(dtype, &[r, c], &mat_strides((layout + 2) % 4, r, c), side, 9);
+                        let gamma = view(dtype, &[c], &[-1], side, 10);
+                        unsafe { ops::row_norm_raw(e, ops::RowNorm::Layer, &x.raw, 1, Some(&gamma.raw), Some(&weights.raw), 1e-5, &out.raw) }.unwrap();
+                        unsafe { ops::standardize_raw(e, &x.raw, Some(&[0]), 1e-5, &out.raw) }.unwrap();
+                        let y = view(dtype, &[c], &[1], side, 11);
+                        unsafe { ops::error_metric_raw(e, ops::ErrorMetric::Mse, &x.raw, &y.raw, Some(&[0]), &weights.raw) }.unwrap();
+                        unsafe { ops::bce_with_logits_raw(e, &x.raw, &y.raw, ops::LossReduction::Mean, &loss.raw) }.unwrap();
+                    }
+                }
+            }
+        }
+    });
+}
+
 /// Elementwise calls past the parallel threshold, split into chunks on
 /// 2 and 3 threads, reversed.
 #[test]

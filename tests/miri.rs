@@ -2,7 +2,7 @@
 //! `cargo +nightly miri test --test miri`): descriptor <-> slice conversion,
 //! strided iteration with negative/zero strides, overlap copies, the tiled
 //! transpose, the portable microkernels' partial loads and stores, the
-//! dot's peel and gather, GEMM's packing and microkernel (packed and in
+//! dot's peel and gather, the sums' blocks and gather, GEMM's packing and microkernel (packed and in
 //! place), and the thread team.
 //! Small sizes: Miri is ~1000x slower than native code.
 
@@ -106,6 +106,62 @@ fn dot_and_gemv_peel_tails_and_gather() {
     let x = ArrayView::from_slice_strided(&data, 0, &[150], &[2]).unwrap();
     let want: f64 = (0..150).map(|i| data[2 * i] * data[2 * i]).sum();
     assert_eq!(portable().dot(&x, &x).unwrap(), want);
+}
+
+/// Sums: the contiguous block kernel with a tail, the gather over
+/// reversed and merged axes, kept and dropped outputs, and a sum in place
+/// over its own input (read through a copy).
+#[test]
+fn sums_gather_and_blocks() {
+    let a: Vec<f64> = (0..300).map(|i| i as f64).collect();
+    let mut s = 0f64;
+    portable().sum(&ArrayView::from_slice(&a, &[300]).unwrap(), None, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut s), &[]).unwrap()).unwrap();
+    assert_eq!(s, 44850.0);
+    // (6, 50) read transposed and reversed: each column of the view.
+    let v = ArrayView::from_slice_strided(&a, 299, &[50, 6], &[-1, -50]).unwrap();
+    let mut cols = vec![0f32; 6];
+    portable().sum(&v, Some(&[0]), &mut ArrayViewMut::from_slice(&mut cols, &[1, 6]).unwrap()).unwrap();
+    for (j, &c) in cols.iter().enumerate() {
+        let want: f64 = (0..50).map(|i| a[299 - i - 50 * j]).sum();
+        assert_eq!(c as f64, want);
+    }
+    let mut buf: Vec<f64> = (0..12).map(|i| i as f64).collect();
+    let p = buf.as_mut_ptr() as *mut u8;
+    let x = numkern::RawArray::new(p, numkern::DType::F64, &[3, 4], &[4, 1], "x").unwrap();
+    let out = numkern::RawArray::new(p, numkern::DType::F64, &[3], &[1], "out").unwrap();
+    unsafe { numkern::ops::reduce_raw(portable(), numkern::ops::Reduction::Mean, &x, Some(&[1]), &out) }.unwrap();
+    assert_eq!(&buf[..3], &[1.5, 5.5, 9.5]);
+}
+
+/// The panel path (an outer axis, transposed into L1 a tile at a time),
+/// softmax on strided rows, cross-entropy and layer_norm: their unsafe
+/// slices and gathers stay inside the views.
+#[test]
+fn panels_softmax_and_losses() {
+    use numkern::ops::{CrossEntropyOptions, MaskedRows, Reduction, RowNorm};
+    let (r, c) = (20, 40);
+    let a: Vec<f64> = (0..r * c).map(|i| ((i * 37) % 101) as f64 - 50.0).collect();
+    let x = ArrayView::from_slice(&a, &[r, c]).unwrap();
+    let mut idx = vec![0i64; c];
+    portable().reduce(Reduction::ArgMax, &x, Some(&[0]), &mut ArrayViewMut::from_slice(&mut idx, &[c]).unwrap()).unwrap();
+    for j in 0..c {
+        let best = (0..r).fold(0, |b, i| if a[i * c + j] > a[b * c + j] { i } else { b });
+        assert_eq!(idx[j], best as i64);
+    }
+    let mut sd = vec![0f64; c];
+    portable().reduce(Reduction::Std { ddof: 1.0 }, &x, Some(&[0]), &mut ArrayViewMut::from_slice(&mut sd, &[1, c]).unwrap()).unwrap();
+    // softmax along axis 0: strided rows through a scratch row.
+    let mut y = vec![0f64; r * c];
+    portable().softmax(&x, 0, &mut ArrayViewMut::from_slice(&mut y, &[r, c]).unwrap(), false, MaskedRows::Nan).unwrap();
+    let col0: f64 = (0..r).map(|i| y[i * c]).sum();
+    assert!((col0 - 1.0).abs() < 1e-12);
+    let labels: Vec<i32> = (0..c).map(|j| (j % r) as i32).collect();
+    let mut loss = 0f64;
+    portable()
+        .cross_entropy(&x, &ArrayView::from_slice(&labels, &[c]).unwrap(), 0, None, CrossEntropyOptions::default(), &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut loss), &[]).unwrap())
+        .unwrap();
+    assert!(loss.is_finite() && loss > 0.0);
+    portable().row_norm(RowNorm::Layer, &x, 1, None, None, 1e-5, &mut ArrayViewMut::from_slice(&mut y, &[r, c]).unwrap()).unwrap();
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Stress (issue 19): 16 host threads call products, elementwise ops and
-//! copies at once for ~20 s (NUMKERN_STRESS_SECS) through the process-wide
+//! Stress (issue 19): 16 host threads call products, elementwise ops,
+//! reductions and copies at once for ~20 s (NUMKERN_STRESS_SECS) through the process-wide
 //! settings, while two more threads keep changing the thread count and the
 //! tier. Every result must be bitwise equal to the single-threaded result
 //! of the tier the call ran on (results never depend on the thread count;
@@ -34,7 +34,7 @@ struct Inputs {
     b64: Vec<f64>,
 }
 
-const JOBS: usize = 8;
+const JOBS: usize = 9;
 
 fn run(job: usize, e: Exec, x: &Inputs) -> Vec<u64> {
     match job {
@@ -107,6 +107,18 @@ fn run(job: usize, e: Exec, x: &Inputs) -> Vec<u64> {
             let mut dst = vec![0f32; r * c];
             e.copy(&src, &mut ArrayViewMut::from_slice(&mut dst, &[r, c]).unwrap()).unwrap();
             bits32(&dst)
+        }
+        7 => {
+            // Sums: over axis 0 of a transposed f32 matrix (gathered), and
+            // over all of a long f64 vector (split across threads).
+            let (r, c) = (600, 500);
+            let a = ArrayView::from_slice_strided(&x.a32[..r * c], 0, &[r, c], &[1, r as isize]).unwrap();
+            let mut cols = vec![0f64; c];
+            e.sum(&a, Some(&[0]), &mut ArrayViewMut::from_slice(&mut cols, &[c]).unwrap()).unwrap();
+            let mut total = 0f64;
+            e.mean(&ArrayView::from_slice(&x.b64, &[x.b64.len()]).unwrap(), None, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut total), &[]).unwrap()).unwrap();
+            cols.push(total);
+            bits64(&cols)
         }
         _ => {
             // silu over a reversed f64 view, in place.

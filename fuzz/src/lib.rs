@@ -141,13 +141,26 @@ impl Call {
     /// `dtypes` are the dtypes the entry point takes (chosen most of the
     /// time; any dtype otherwise); `max_ndim` bounds valid ranks.
     pub fn add(&mut self, u: &mut Unstructured, dtypes: &[i32], max_ndim: usize, fill: Fill) -> Result<usize> {
+        self.add_shaped(u, dtypes, max_ndim, None, fill)
+    }
+
+    /// As [`Call::add`], with the shape given (for an output whose shape
+    /// follows from the inputs).
+    pub fn add_shaped(&mut self, u: &mut Unstructured, dtypes: &[i32], max_ndim: usize, given: Option<&[usize]>, fill: Fill) -> Result<usize> {
         let pick: u8 = u.arbitrary()?;
         let dtype = if pick < 240 { dtypes[pick as usize % dtypes.len()] } else { ALL_DTYPES[pick as usize % 5] };
-        let ndim = u.int_in_range(0..=max_ndim.min(8))?;
+        let ndim = match given {
+            Some(g) => g.len(),
+            None => u.int_in_range(0..=max_ndim.min(8))?,
+        };
         let mut shape = [0i64; 8];
-        for d in shape.iter_mut().take(ndim) {
+        for (k, d) in shape.iter_mut().take(ndim).enumerate() {
             // Small extents, smaller at high rank: at most a few thousand elements.
-            *d = if ndim <= 2 { u.int_in_range(0..=23)? } else { u.int_in_range(0..=3)? };
+            *d = match given {
+                Some(g) => g[k] as i64,
+                None if ndim <= 2 => u.int_in_range(0..=23)?,
+                None => u.int_in_range(0..=3)?,
+            };
         }
         let kind_byte: u8 = u.arbitrary()?;
         let mut kind = match kind_byte {

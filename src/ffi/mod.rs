@@ -8,12 +8,16 @@
 #[cfg(feature = "cblas")]
 mod cblas;
 mod linalg;
+mod losses;
+mod reduce;
 mod runtime;
 mod views;
 
 #[cfg(feature = "cblas")]
 pub use cblas::*;
 pub use linalg::*;
+pub use losses::*;
+pub use reduce::*;
 pub use runtime::*;
 pub use views::*;
 

@@ -8,7 +8,7 @@ use crate::framework::array::{numkern_array, RawArray, MAX_NDIM};
 use crate::framework::views;
 
 /// Reads `n` i64 values from a C array (null allowed when n == 0).
-unsafe fn read_i64s<'a>(p: *const i64, n: i32, arg: &str) -> Result<&'a [i64]> {
+pub(super) unsafe fn read_i64s<'a>(p: *const i64, n: i32, arg: &str) -> Result<&'a [i64]> {
     if n < 0 || n as usize > MAX_NDIM {
         return fail(ErrorKind::BadDescriptor, format!("argument `{arg}`: length {n} is out of range 0..={MAX_NDIM}"));
     }

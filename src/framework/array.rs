@@ -508,7 +508,10 @@ impl<'a, T: Element> ArrayView<'a, T> {
             return fail(ErrorKind::BadDescriptor, format!("ndim {} is out of range 0..={MAX_NDIM}", shape.len()));
         }
         check_in_slice(data.len(), offset, shape, strides)?;
-        let base = if shape.contains(&0) { data.as_ptr() } else { data[offset..].as_ptr() };
+        // From the whole slice, not `data[offset..]`: with a negative stride
+        // the view reaches below `offset`, which a pointer derived from the
+        // subslice may not (Miri's Stacked Borrows flags it).
+        let base = if shape.contains(&0) { data.as_ptr() } else { data.as_ptr().wrapping_add(offset) };
         let raw = RawArray::new(base as *mut u8, T::DTYPE, shape, strides, "data")?;
         Ok(ArrayView { raw, _life: PhantomData })
     }
@@ -538,7 +541,8 @@ impl<'a, T: Element> ArrayViewMut<'a, T> {
         }
         check_in_slice(data.len(), offset, shape, strides)?;
         // The pointer must come from the mutable borrow: writes go through it.
-        let base = if shape.contains(&0) { data.as_mut_ptr() } else { data[offset..].as_mut_ptr() };
+        // (From the whole slice, as in `ArrayView::from_slice_strided`.)
+        let base = if shape.contains(&0) { data.as_mut_ptr() } else { data.as_mut_ptr().wrapping_add(offset) };
         let raw = RawArray::new(base as *mut u8, T::DTYPE, shape, strides, "data")?;
         raw.check_writable("data")?;
         Ok(ArrayViewMut { raw, _life: PhantomData })

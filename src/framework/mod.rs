@@ -5,6 +5,7 @@ pub mod array;
 pub mod gemm;
 pub mod iter;
 pub mod overlap;
+pub mod reduce;
 pub mod threads;
 pub mod vecmat;
 pub mod views;

@@ -61,7 +61,7 @@ pub unsafe fn dot_run<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, y: *cons
 }
 
 /// How a dot reads f32 or f64 elements: as f64 vectors, exactly.
-trait DotLoad<S: Simd>: Real {
+pub(crate) trait DotLoad<S: Simd>: Real {
     type V: SimdFloat<Scalar = f64>;
     /// `V::LANES` elements at `p`.
     unsafe fn load(p: *const Self) -> Self::V;

@@ -7,6 +7,7 @@ pub mod blas;
 pub mod gemm;
 pub mod generic;
 pub mod ops;
+pub mod reduce;
 
 use crate::dispatch::Tier;
 use crate::dtype::DType;
@@ -97,6 +98,22 @@ macro_rules! tier_module {
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn dot<T: KernelReal<S>>(n: usize, x: *const T, y: *const T) -> f64 {
                 crate::kernels::blas::dot_run::<S, T>(n, x, y)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn sum_block<T: KernelReal<S>, M: crate::kernels::reduce::SumMap>(n: usize, x: *const T, a: f64) -> f64 {
+                crate::kernels::reduce::sum_block::<S, T, M>(n, x, a)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn exp_sum_block<T: KernelReal<S>>(n: usize, x: *const T, m: T) -> f64 {
+                crate::kernels::reduce::exp_sum_block::<S, T>(n, x, m)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn exp_shifted<T: KernelReal<S>>(n: usize, x: *const T, m: T, y: *mut T) {
+                crate::kernels::reduce::exp_shifted::<S, T>(n, x, m, y)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn extreme_block<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(n: usize, x: *const T) -> (T, usize) {
+                crate::kernels::reduce::extreme_block::<S, T, MAX, SKIP_NAN, ABS>(n, x)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn axpy<T: KernelReal<S>>(n: usize, alpha: T, x: *const T, y: *mut T) {
@@ -319,4 +336,58 @@ impl<T> Copy for VecKernels<T> {}
 
 pub fn vec_kernels<T: KernelFloat>(tier: Tier) -> VecKernels<T> {
     VecKernels { dot: by_tier!(tier, dot [T]), axpy: by_tier!(tier, axpy [T]), gemv_cols: by_tier!(tier, gemv_cols [T]), gemv_rows: by_tier!(tier, gemv_rows [T]) }
+}
+
+/// A block sum: `(n, x, a)` -> the f64 sum of a map of `x[0..n]` (see
+/// `reduce::sum_block`).
+pub type SumBlockFn<T> = unsafe fn(usize, *const T, f64) -> f64;
+/// A block extreme: `(n, x)` -> (value, index) (see `reduce::extreme_block`).
+pub type ExtremeFn<T> = unsafe fn(usize, *const T) -> (T, usize);
+
+/// A tier's block kernels of the reductions for one dtype (see
+/// `kernels::reduce`); each gives the same bits on every tier.
+pub struct ReduceKernels<T> {
+    pub sum: SumBlockFn<T>,
+    pub sum_abs: SumBlockFn<T>,
+    pub sum_square: SumBlockFn<T>,
+    pub sum_deviation2: SumBlockFn<T>,
+    pub nan_sum: SumBlockFn<T>,
+    pub count_not_nan: SumBlockFn<T>,
+    pub count_nonzero: SumBlockFn<T>,
+    /// `(n, x, m)` -> the f64 sum of exp(x[i] - m).
+    pub exp_sum: unsafe fn(usize, *const T, T) -> f64,
+    /// `(n, x, m, y)`: y[i] = exp(x[i] - m).
+    pub exp_shifted: unsafe fn(usize, *const T, T, *mut T),
+    pub max: ExtremeFn<T>,
+    pub min: ExtremeFn<T>,
+    pub nan_max: ExtremeFn<T>,
+    pub nan_min: ExtremeFn<T>,
+    pub max_abs: ExtremeFn<T>,
+}
+
+impl<T> Clone for ReduceKernels<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for ReduceKernels<T> {}
+
+pub fn reduce_kernels<T: KernelFloat>(tier: Tier) -> ReduceKernels<T> {
+    use reduce::*;
+    ReduceKernels {
+        sum: by_tier!(tier, sum_block [T, Plain]),
+        sum_abs: by_tier!(tier, sum_block [T, Abs]),
+        sum_square: by_tier!(tier, sum_block [T, Square]),
+        sum_deviation2: by_tier!(tier, sum_block [T, Deviation2]),
+        nan_sum: by_tier!(tier, sum_block [T, NanZero]),
+        count_not_nan: by_tier!(tier, sum_block [T, NotNan]),
+        count_nonzero: by_tier!(tier, sum_block [T, NonZero]),
+        exp_sum: by_tier!(tier, exp_sum_block [T]),
+        exp_shifted: by_tier!(tier, exp_shifted [T]),
+        max: by_tier!(tier, extreme_block [T, true, false, false]),
+        min: by_tier!(tier, extreme_block [T, false, false, false]),
+        nan_max: by_tier!(tier, extreme_block [T, true, true, false]),
+        nan_min: by_tier!(tier, extreme_block [T, false, true, false]),
+        max_abs: by_tier!(tier, extreme_block [T, true, false, true]),
+    }
 }

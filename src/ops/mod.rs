@@ -2,8 +2,16 @@
 
 pub mod elementwise;
 pub mod linalg;
+pub mod reduce;
+pub mod softmax;
+pub mod losses;
+pub mod normalize;
 mod exec;
 
 pub use elementwise::*;
 pub use linalg::*;
+pub use reduce::*;
+pub use softmax::*;
+pub use losses::*;
+pub use normalize::*;
 pub use exec::Exec;

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""numkern's reductions, softmax, losses and layer_norm against NumPy's forms
+of the same work, in one run, interleaved: median seconds of each and the
+ratio NumPy / numkern (> 1: numkern is faster).
+
+numkern is called through its C ABI with ctypes (target/release/libnumkern.so:
+`cargo build --release` first). NumPy comes from PyPI with its bundled
+OpenBLAS, pinned to the same thread count with threadpoolctl (these NumPy
+forms are single-threaded anyway).
+
+    python3 benches/vs_numpy.py [--threads 1] [--reps 15] [--filter softmax]
+"""
+import argparse
+import ctypes
+import os
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAX_NDIM = 8
+DTYPES = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.int32): 2, np.dtype(np.int64): 3, np.dtype(np.uint8): 4}
+
+
+class Desc(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
+                ("shape", ctypes.c_int64 * MAX_NDIM), ("strides", ctypes.c_int64 * MAX_NDIM)]
+
+
+def desc(a):
+    d = Desc()
+    d.data = a.ctypes.data
+    d.dtype = DTYPES[a.dtype]
+    d.ndim = a.ndim
+    for k in range(a.ndim):
+        d.shape[k] = a.shape[k]
+        d.strides[k] = a.strides[k] // a.itemsize
+    return d
+
+
+lib = ctypes.CDLL(os.path.join(ROOT, "target", "release", "libnumkern.so"))
+P = ctypes.POINTER(Desc)
+I64P = ctypes.POINTER(ctypes.c_int64)
+for name in ["sum", "mean", "max", "argmax"]:
+    getattr(lib, "numkern_" + name).argtypes = [P, I64P, ctypes.c_int32, P]
+lib.numkern_std.argtypes = [P, I64P, ctypes.c_int32, ctypes.c_double, P]
+lib.numkern_softmax.argtypes = [P, ctypes.c_int64, P, ctypes.c_int32]
+lib.numkern_cross_entropy.argtypes = [P, P, ctypes.c_int64, P, ctypes.c_int64, ctypes.c_double, ctypes.c_int32, P]
+lib.numkern_layer_norm.argtypes = [P, ctypes.c_int64, P, P, ctypes.c_double, P]
+lib.numkern_last_error_message.restype = ctypes.c_char_p
+
+
+def check(status):
+    if status != 0:
+        raise RuntimeError(lib.numkern_last_error_message().decode())
+
+
+def axes_arg(axis):
+    if axis is None:
+        return None, 0
+    a = (ctypes.c_int64 * 1)(axis)
+    return ctypes.cast(a, I64P), 1
+
+
+def reduction(name, x, axis):
+    out = np.empty(() if axis is None else (x.shape[1 - axis],), dtype=np.int64 if name == "argmax" else x.dtype)
+    dx, do = desc(x), desc(out)
+    ax, nax = axes_arg(axis)
+    f = getattr(lib, "numkern_" + name)
+    if name == "std":
+        return lambda: check(f(ctypes.byref(dx), ax, nax, 0.0, ctypes.byref(do))), out
+    return lambda: check(f(ctypes.byref(dx), ax, nax, ctypes.byref(do))), out
+
+
+def softmax_np(x):
+    """The seed tutorial's form."""
+    exp_x = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return exp_x / np.sum(exp_x, axis=1, keepdims=True)
+
+
+def cross_entropy_np(labels, logits):
+    """The seed tutorial's form: softmax, one-hot, clip, log."""
+    probs = softmax_np(logits)
+    n_classes = probs.shape[1]
+    onehot = np.eye(n_classes)[labels]
+    clipped = np.clip(probs, 1e-15, 1 - 1e-15)
+    return -np.sum(onehot * np.log(clipped)) / len(labels)
+
+
+def layer_norm_np(x, g, b, eps=1e-5):
+    m = x.mean(axis=-1, keepdims=True)
+    v = x.var(axis=-1, keepdims=True)
+    return (x - m) / np.sqrt(v + eps) * g + b
+
+
+def measure(pairs, reps):
+    """Median seconds of each callable, runs interleaved."""
+    times = [[] for _ in pairs]
+    for f in pairs:
+        f()  # warm up
+    for _ in range(reps):
+        for i, f in enumerate(pairs):
+            t = time.perf_counter()
+            f()
+            times[i].append(time.perf_counter() - t)
+    return [sorted(t)[len(t) // 2] for t in times]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=15)
+    ap.add_argument("--filter", default="")
+    args = ap.parse_args()
+    check(lib.numkern_set_num_threads(args.threads))
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
+    except ImportError:
+        pass
+    rng = np.random.default_rng(0)
+    cases = []
+    for dt in [np.float32, np.float64]:
+        flat = rng.standard_normal(16_000_000).astype(dt)
+        square = rng.standard_normal((4096, 4096)).astype(dt)
+        for name, np_f in [("sum", np.sum), ("mean", np.mean), ("std", np.std), ("max", np.max), ("argmax", np.argmax)]:
+            nk, _ = reduction(name, flat, None)
+            cases.append((f"{name} {np.dtype(dt).name} 1.6e7", lambda f=np_f, x=flat: f(x), nk))
+            for axis in [0, 1]:
+                nk, _ = reduction(name, square, axis)
+                cases.append((f"{name} {np.dtype(dt).name} 4096x4096 axis {axis}", lambda f=np_f, x=square, a=axis: f(x, axis=a), nk))
+    for shape in [(4096, 1000), (64, 32000), (32, 10)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        y = np.empty_like(x)
+        dx, dy = desc(x), desc(y)
+        cases.append((f"softmax f32 {shape[0]}x{shape[1]}", lambda x=x: softmax_np(x),
+                      lambda dx=dx, dy=dy: check(lib.numkern_softmax(ctypes.byref(dx), 1, ctypes.byref(dy), 0))))
+    logits = rng.standard_normal((4096, 1000)).astype(np.float32)
+    labels = rng.integers(0, 1000, 4096).astype(np.int64)
+    loss = np.empty((), dtype=np.float32)
+    dl, dlab, dloss = desc(logits), desc(labels), desc(loss)
+    cases.append(("cross_entropy f32 4096x1000 (tutorial form)", lambda: cross_entropy_np(labels, logits),
+                  lambda: check(lib.numkern_cross_entropy(ctypes.byref(dl), ctypes.byref(dlab), 1, None, -100, 0.0, 1, ctypes.byref(dloss)))))
+    x = rng.standard_normal((4096, 1024)).astype(np.float32)
+    g, b, y = np.full(1024, 1.5, np.float32), np.full(1024, 0.25, np.float32), np.empty((4096, 1024), np.float32)
+    dx, dg, db, dy = desc(x), desc(g), desc(b), desc(y)
+    cases.append(("layer_norm f32 4096x1024", lambda: layer_norm_np(x, g, b),
+                  lambda: check(lib.numkern_layer_norm(ctypes.byref(dx), 1, ctypes.byref(dg), ctypes.byref(db), 1e-5, ctypes.byref(dy)))))
+
+    print(f"threads {args.threads}, NumPy {np.__version__}, median of {args.reps}")
+    print(f"{'case':48s} {'numpy':>11s} {'numkern':>11s} {'ratio':>8s}")
+    for label, np_f, nk_f in cases:
+        if args.filter not in label:
+            continue
+        t_np, t_nk = measure([np_f, nk_f], args.reps)
+        print(f"{label:48s} {t_np * 1e3:9.3f}ms {t_nk * 1e3:9.3f}ms {t_np / t_nk:7.1f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
