@@ -235,39 +235,29 @@ fn cross_entropy_is_bitwise_the_same_for_any_thread_count() {
     assert!(out.is_nan());
 }
 
-fn desc(data: *mut u8, dtype: i32, shape: &[i64]) -> numkern_array {
-    let mut d = std::mem::MaybeUninit::<numkern_array>::uninit();
-    assert_eq!(unsafe { numkern_array_init(data as *mut _, dtype, shape.len() as i32, shape.as_ptr(), d.as_mut_ptr()) }, NUMKERN_OK);
-    unsafe { d.assume_init() }
-}
-
-fn message() -> String {
-    unsafe { std::ffi::CStr::from_ptr(numkern_last_error_message()) }.to_string_lossy().into_owned()
-}
-
 /// The seed's loss cell through the C ABI, and each error class with the
 /// output left as it was.
 #[test]
 fn c_abi_losses_and_their_errors() {
     let mut yt = [1.5f64, 2.3, 3.1, 4.2, 5.0];
     let mut yp = [1.2f64, 2.1, 3.4, 4.0, 5.2];
-    let (td, pd) = (desc(yt.as_mut_ptr() as *mut u8, NUMKERN_F64, &[5]), desc(yp.as_mut_ptr() as *mut u8, NUMKERN_F64, &[5]));
+    let (td, pd) = (c_desc(yt.as_mut_ptr() as *mut u8, NUMKERN_F64, &[5]), c_desc(yp.as_mut_ptr() as *mut u8, NUMKERN_F64, &[5]));
     let mut v = 0f64;
-    let vd = desc(&mut v as *mut f64 as *mut u8, NUMKERN_F64, &[]);
+    let vd = c_desc(&mut v as *mut f64 as *mut u8, NUMKERN_F64, &[]);
     assert_eq!(unsafe { numkern_mse(&td, &pd, std::ptr::null(), 0, &vd) }, NUMKERN_OK);
     assert!((v - 0.06).abs() < 1e-12, "{v}");
     assert_eq!(unsafe { numkern_mae(&td, &pd, std::ptr::null(), 0, &vd) }, NUMKERN_OK);
     assert!((v - 0.24).abs() < 1e-12, "{v}");
 
     let mut logits: Vec<f32> = (0..15).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
-    let ld = desc(logits.as_mut_ptr() as *mut u8, NUMKERN_F32, &[5, 3]);
+    let ld = c_desc(logits.as_mut_ptr() as *mut u8, NUMKERN_F32, &[5, 3]);
     let mut labels = [0i64, 1, 2, 1, 0];
-    let labd = desc(labels.as_mut_ptr() as *mut u8, NUMKERN_I64, &[5]);
+    let labd = c_desc(labels.as_mut_ptr() as *mut u8, NUMKERN_I64, &[5]);
     let mut loss = -7f32;
-    let lossd = desc(&mut loss as *mut f32 as *mut u8, NUMKERN_F32, &[]);
+    let lossd = c_desc(&mut loss as *mut f32 as *mut u8, NUMKERN_F32, &[]);
     let expect = |got: i32, want: i32, needle: &str| {
-        assert_eq!(got, want, "{needle}: {}", message());
-        assert!(message().contains(needle), "{:?} lacks {needle:?}", message());
+        assert_eq!(got, want, "{needle}: {}", last_message());
+        assert!(last_message().contains(needle), "{:?} lacks {needle:?}", last_message());
     };
     labels[3] = 7;
     expect(unsafe { numkern_cross_entropy(&ld, &labd, 1, std::ptr::null(), -100, 0.0, NUMKERN_REDUCTION_MEAN, &lossd) }, NUMKERN_ERR_INVALID_ARGUMENT, "label 7 of row 3 is out of range for 3 classes");
@@ -277,22 +267,22 @@ fn c_abi_losses_and_their_errors() {
     expect(unsafe { numkern_cross_entropy(&ld, &labd, 0, std::ptr::null(), -100, 0.0, NUMKERN_REDUCTION_MEAN, &lossd) }, NUMKERN_ERR_SHAPE_MISMATCH, "labels have shape (5,) but logits (5,3) with classes along axis 0 need (3,)");
     expect(unsafe { numkern_cross_entropy(&ld, &labd, 2, std::ptr::null(), -100, 0.0, NUMKERN_REDUCTION_MEAN, &lossd) }, NUMKERN_ERR_AXIS, "axis 2 is out of bounds");
     let mut w = [1f32; 4];
-    let wd = desc(w.as_mut_ptr() as *mut u8, NUMKERN_F32, &[4]);
+    let wd = c_desc(w.as_mut_ptr() as *mut u8, NUMKERN_F32, &[4]);
     expect(unsafe { numkern_cross_entropy(&ld, &labd, 1, &wd, -100, 0.0, NUMKERN_REDUCTION_MEAN, &lossd) }, NUMKERN_ERR_SHAPE_MISMATCH, "weights have shape (4,) but there are 3 classes");
     let mut flabels = [0f32; 5];
-    let fd = desc(flabels.as_mut_ptr() as *mut u8, NUMKERN_F32, &[5]);
+    let fd = c_desc(flabels.as_mut_ptr() as *mut u8, NUMKERN_F32, &[5]);
     expect(unsafe { numkern_cross_entropy(&ld, &fd, 1, std::ptr::null(), -100, 0.0, NUMKERN_REDUCTION_MEAN, &lossd) }, NUMKERN_ERR_DTYPE, "argument `labels` must be int32 or int64");
     let mut rows = [-7f32; 4];
-    let rd = desc(rows.as_mut_ptr() as *mut u8, NUMKERN_F32, &[4]);
+    let rd = c_desc(rows.as_mut_ptr() as *mut u8, NUMKERN_F32, &[4]);
     expect(unsafe { numkern_cross_entropy(&ld, &labd, 1, std::ptr::null(), -100, 0.0, NUMKERN_REDUCTION_NONE, &rd) }, NUMKERN_ERR_SHAPE_MISMATCH, "per-row loss has shape (5,)");
     expect(unsafe { numkern_mse(&td, &rd, std::ptr::null(), 0, &vd) }, NUMKERN_ERR_DTYPE, "argument `b` must be float64");
     let mut six = [0f64; 6];
-    let sd = desc(six.as_mut_ptr() as *mut u8, NUMKERN_F64, &[6]);
+    let sd = c_desc(six.as_mut_ptr() as *mut u8, NUMKERN_F64, &[6]);
     expect(unsafe { numkern_mse(&td, &sd, std::ptr::null(), 0, &vd) }, NUMKERN_ERR_SHAPE_MISMATCH, "operands could not be broadcast together with shapes (5,) (6,)");
     expect(unsafe { numkern_layer_norm(&ld, 3, std::ptr::null(), std::ptr::null(), 1e-5, &ld) }, NUMKERN_ERR_AXIS, "last 3 axes of an array of dimension 2");
     expect(unsafe { numkern_rms_norm(&ld, 1, &wd, 1e-5, &ld) }, NUMKERN_ERR_SHAPE_MISMATCH, "gamma has shape (4,) but the normalized shape is (3,)");
     let mut i32s = [0i32; 5];
-    let id = desc(i32s.as_mut_ptr() as *mut u8, NUMKERN_I32, &[5]);
+    let id = c_desc(i32s.as_mut_ptr() as *mut u8, NUMKERN_I32, &[5]);
     expect(unsafe { numkern_standardize(&id, std::ptr::null(), 0, 0.0, &id) }, NUMKERN_ERR_DTYPE, "argument `x` must be float32 or float64");
     assert_eq!(loss, -7.0);
     assert!(rows.iter().all(|&v| v == -7.0));
@@ -305,13 +295,13 @@ fn c_abi_losses_and_their_errors() {
     }).sum::<f64>() / 5.0;
     assert!((loss as f64 - want).abs() < 1e-6, "{loss} vs {want}");
     let mut acc = -7f64;
-    let ad = desc(&mut acc as *mut f64 as *mut u8, NUMKERN_F64, &[]);
+    let ad = c_desc(&mut acc as *mut f64 as *mut u8, NUMKERN_F64, &[]);
     assert_eq!(unsafe { numkern_accuracy(&ld, &labd, -1, &ad) }, NUMKERN_OK);
     assert!((0.0..=1.0).contains(&acc));
     let mut lab32 = [0i32, 1, 2, 1, 0];
-    let l32 = desc(lab32.as_mut_ptr() as *mut u8, NUMKERN_I32, &[5]);
+    let l32 = c_desc(lab32.as_mut_ptr() as *mut u8, NUMKERN_I32, &[5]);
     let mut acc32 = -7f64;
-    let a32 = desc(&mut acc32 as *mut f64 as *mut u8, NUMKERN_F64, &[]);
+    let a32 = c_desc(&mut acc32 as *mut f64 as *mut u8, NUMKERN_F64, &[]);
     assert_eq!(unsafe { numkern_accuracy(&ld, &l32, 1, &a32) }, NUMKERN_OK);
     assert_eq!(acc, acc32);
 }

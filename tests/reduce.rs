@@ -472,31 +472,21 @@ fn empty_reductions_follow_numpy() {
     assert_eq!(out.to_bits(), (-0.0f64).to_bits());
 }
 
-fn desc(data: *mut u8, dtype: i32, shape: &[i64]) -> numkern_array {
-    let mut d = std::mem::MaybeUninit::<numkern_array>::uninit();
-    assert_eq!(unsafe { numkern_array_init(data as *mut _, dtype, shape.len() as i32, shape.as_ptr(), d.as_mut_ptr()) }, NUMKERN_OK);
-    unsafe { d.assume_init() }
-}
-
-fn message() -> String {
-    unsafe { std::ffi::CStr::from_ptr(numkern_last_error_message()) }.to_string_lossy().into_owned()
-}
-
 #[test]
 fn c_abi_sum_mean_and_reduced_shape() {
     // The seed's per-column statistics: X (4, 3), mean over axis 0 with keepdims.
     let mut x: Vec<f64> = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0];
-    let xd = desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[4, 3]);
+    let xd = c_desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[4, 3]);
     let mut m = [0f64; 3];
-    let md = desc(m.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[1, 3]);
+    let md = c_desc(m.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[1, 3]);
     assert_eq!(unsafe { numkern_mean(&xd, [0i64].as_ptr(), 1, &md) }, NUMKERN_OK);
     assert_eq!(m, [5.5, 6.5, 7.5]);
     let mut total = 0f32;
-    let td = desc(&mut total as *mut f32 as *mut u8, numkern::dtype::NUMKERN_F32, &[]);
+    let td = c_desc(&mut total as *mut f32 as *mut u8, numkern::dtype::NUMKERN_F32, &[]);
     assert_eq!(unsafe { numkern_sum(&xd, std::ptr::null(), 0, &td) }, NUMKERN_OK);
     assert_eq!(total, 78.0);
     let mut rows = [0f64; 4];
-    let rd = desc(rows.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[4]);
+    let rd = c_desc(rows.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[4]);
     assert_eq!(unsafe { numkern_sum(&xd, [-1i64].as_ptr(), 1, &rd) }, NUMKERN_OK);
     assert_eq!(rows, [6.0, 15.0, 24.0, 33.0]);
 
@@ -511,27 +501,27 @@ fn c_abi_sum_mean_and_reduced_shape() {
 
     // Errors: status, message, output untouched.
     let mut o = [-7f64; 3];
-    let od = desc(o.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[3]);
+    let od = c_desc(o.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[3]);
     let expect = |got: i32, want: i32, needle: &str| {
-        assert_eq!(got, want, "{needle}: {}", message());
-        assert!(message().contains(needle), "{:?} lacks {needle:?}", message());
+        assert_eq!(got, want, "{needle}: {}", last_message());
+        assert!(last_message().contains(needle), "{:?} lacks {needle:?}", last_message());
     };
     expect(unsafe { numkern_sum(&xd, [2i64].as_ptr(), 1, &od) }, NUMKERN_ERR_AXIS, "axis 2 is out of bounds for array of dimension 2");
     expect(unsafe { numkern_sum(&xd, [0i64, -2].as_ptr(), 2, &od) }, NUMKERN_ERR_AXIS, "duplicate value in 'axis'");
     expect(unsafe { numkern_sum(&xd, [1i64].as_ptr(), 1, &od) }, NUMKERN_ERR_SHAPE_MISMATCH, "output has shape (3,) but reducing (4,3) gives (4,)");
     expect(unsafe { numkern_mean(std::ptr::null(), [0i64].as_ptr(), 1, &od) }, NUMKERN_ERR_NULL_POINTER, "argument `x` is a null pointer");
     let mut ints = [0i32; 12];
-    let id = desc(ints.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_I32, &[4, 3]);
+    let id = c_desc(ints.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_I32, &[4, 3]);
     expect(unsafe { numkern_var(&id, [0i64].as_ptr(), 1, 0.0, &od) }, NUMKERN_ERR_DTYPE, "numkern_var: var: argument `x` must be float32 or float64, got int32");
     expect(unsafe { numkern_argmax(&xd, [0i64].as_ptr(), 1, &od) }, NUMKERN_ERR_DTYPE, "numkern_argmax: argmax: argument `out` must be int64, got float64");
-    let empty = desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[0, 3]);
+    let empty = c_desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[0, 3]);
     expect(unsafe { numkern_max(&empty, [0i64].as_ptr(), 1, &od) }, NUMKERN_ERR_INVALID_ARGUMENT, "zero-size array to reduction operation maximum which has no identity");
     let mut idx = [-7i64; 3];
-    let idd = desc(idx.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_I64, &[3]);
+    let idd = c_desc(idx.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_I64, &[3]);
     expect(unsafe { numkern_argmin(&empty, [0i64].as_ptr(), 1, &idd) }, NUMKERN_ERR_INVALID_ARGUMENT, "attempt to get argmin of an empty sequence");
     assert_eq!(idx, [-7; 3]);
     let mut twice = [-7f64; 1];
-    let mut wd = desc(twice.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[3]);
+    let mut wd = c_desc(twice.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[3]);
     wd.strides[0] = 0;
     expect(unsafe { numkern_sum(&xd, [0i64].as_ptr(), 1, &wd) }, NUMKERN_ERR_INVALID_ARGUMENT, "twice");
     assert!(o.iter().chain(&twice).all(|&v| v == -7.0), "an error wrote the output");
@@ -642,16 +632,16 @@ fn softmax_edge_rows_and_bitwise_equality() {
 #[test]
 fn c_abi_softmax_errors_leave_the_output() {
     let mut x: Vec<f32> = (0..15).map(|i| i as f32).collect();
-    let xd = desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[5, 3]);
+    let xd = c_desc(x.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[5, 3]);
     let mut y = [-7f32; 15];
-    let yd = desc(y.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[5, 3]);
+    let yd = c_desc(y.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[5, 3]);
     let mut small = [-7f32; 3];
-    let sd = desc(small.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[3]);
+    let sd = c_desc(small.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F32, &[3]);
     let mut d = [-7f64; 15];
-    let dd = desc(d.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[5, 3]);
+    let dd = c_desc(d.as_mut_ptr() as *mut u8, numkern::dtype::NUMKERN_F64, &[5, 3]);
     let expect = |got: i32, want: i32, needle: &str| {
-        assert_eq!(got, want, "{needle}: {}", message());
-        assert!(message().contains(needle), "{:?} lacks {needle:?}", message());
+        assert_eq!(got, want, "{needle}: {}", last_message());
+        assert!(last_message().contains(needle), "{:?} lacks {needle:?}", last_message());
     };
     expect(unsafe { numkern_softmax(&xd, 2, &yd, 0) }, NUMKERN_ERR_AXIS, "axis 2 is out of bounds for array of dimension 2");
     expect(unsafe { numkern_softmax(&xd, 1, &sd, 0) }, NUMKERN_ERR_SHAPE_MISMATCH, "output has shape (3,) but input has shape (5,3)");

@@ -19,27 +19,13 @@ fn lane_sum<V: SimdFloat>(v: V) -> f64 {
     // SAFETY: 16 >= LANES.
     unsafe { v.store(lanes.as_mut_ptr()) };
     let mut w: [f64; 16] = core::array::from_fn(|i| lanes[i].to_f64());
-    let mut n = V::LANES;
-    while n > 1 {
-        n /= 2;
-        for i in 0..n {
-            w[i] += w[i + n];
-        }
-    }
-    w[0]
+    super::halving_tree(&mut w, V::LANES, |a, b| a + b)
 }
 
 /// Adds `N` (a power of two) accumulators pairwise, then their lanes.
 #[inline(always)]
 fn acc_sum<V: SimdFloat, const N: usize>(mut acc: [V; N]) -> f64 {
-    let mut n = N;
-    while n > 1 {
-        n /= 2;
-        for i in 0..n {
-            acc[i] = acc[i].add(acc[i + n]);
-        }
-    }
-    lane_sum(acc[0])
+    lane_sum(super::halving_tree(&mut acc, N, |a, b| a.add(b)))
 }
 
 /// `sum x[i] y[i]` over `n <= DOT_RUN` contiguous elements, in f64: f32

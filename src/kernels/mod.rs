@@ -14,6 +14,20 @@ use crate::dtype::DType;
 pub use gemm::Activation;
 pub use ops::{BinaryOp, CompareOp, KernelFloat, KernelReal, LogicalOp, PredicateOp, UnaryOp};
 
+/// Folds `w[..n]` (`n` a power of two) as a halving tree, `w[i] op w[i +
+/// n/2]` level by level: the fixed order every sum of lanes or slots uses,
+/// so a result never depends on the lane width.
+#[inline(always)]
+pub(crate) fn halving_tree<A: Copy>(w: &mut [A], mut n: usize, op: impl Fn(A, A) -> A) -> A {
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            w[i] = op(w[i], w[i + n]);
+        }
+    }
+    w[0]
+}
+
 /// Parameters of the parameterized unary ops (leaky_relu: a = alpha;
 /// clip: a = lo, b = hi; affine: a = scale, b = shift).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -112,8 +126,8 @@ macro_rules! tier_module {
                 crate::kernels::reduce::exp_shifted::<S, T>(n, x, m, y)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn extreme_block<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(n: usize, x: *const T) -> (T, usize) {
-                crate::kernels::reduce::extreme_block::<S, T, MAX, SKIP_NAN, ABS>(n, x)
+            pub unsafe fn extreme_block<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool>(n: usize, x: *const T) -> (T, usize) {
+                crate::kernels::reduce::extreme_block::<S, T, MAX, SKIP_NAN, ABS, INDEX>(n, x)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn axpy<T: KernelReal<S>>(n: usize, alpha: T, x: *const T, y: *mut T) {
@@ -358,8 +372,12 @@ pub struct ReduceKernels<T> {
     pub exp_sum: unsafe fn(usize, *const T, T) -> f64,
     /// `(n, x, m, y)`: y[i] = exp(x[i] - m).
     pub exp_shifted: unsafe fn(usize, *const T, T, *mut T),
+    /// The extremes' values (the index only where it must be found).
     pub max: ExtremeFn<T>,
     pub min: ExtremeFn<T>,
+    /// The extremes with the first one's index.
+    pub argmax: ExtremeFn<T>,
+    pub argmin: ExtremeFn<T>,
     pub nan_max: ExtremeFn<T>,
     pub nan_min: ExtremeFn<T>,
     pub max_abs: ExtremeFn<T>,
@@ -384,10 +402,12 @@ pub fn reduce_kernels<T: KernelFloat>(tier: Tier) -> ReduceKernels<T> {
         count_nonzero: by_tier!(tier, sum_block [T, NonZero]),
         exp_sum: by_tier!(tier, exp_sum_block [T]),
         exp_shifted: by_tier!(tier, exp_shifted [T]),
-        max: by_tier!(tier, extreme_block [T, true, false, false]),
-        min: by_tier!(tier, extreme_block [T, false, false, false]),
-        nan_max: by_tier!(tier, extreme_block [T, true, true, false]),
-        nan_min: by_tier!(tier, extreme_block [T, false, true, false]),
-        max_abs: by_tier!(tier, extreme_block [T, true, false, true]),
+        max: by_tier!(tier, extreme_block [T, true, false, false, false]),
+        min: by_tier!(tier, extreme_block [T, false, false, false, false]),
+        argmax: by_tier!(tier, extreme_block [T, true, false, false, true]),
+        argmin: by_tier!(tier, extreme_block [T, false, false, false, true]),
+        nan_max: by_tier!(tier, extreme_block [T, true, true, false, false]),
+        nan_min: by_tier!(tier, extreme_block [T, false, true, false, false]),
+        max_abs: by_tier!(tier, extreme_block [T, true, false, true, false]),
     }
 }

@@ -108,14 +108,7 @@ unsafe fn sum_in_vectors<S: Simd, E: DotLoad<S>, M: SumMap, const ACC: usize>(n:
     for (slot, j) in slots.iter_mut().zip(i..n) {
         *slot += M::one((*x.add(j)).to_f64(), a);
     }
-    let mut half = SUM_SLOTS;
-    while half > 1 {
-        half /= 2;
-        for s in 0..half {
-            slots[s] += slots[s + half];
-        }
-    }
-    slots[0]
+    super::halving_tree(&mut slots, SUM_SLOTS, |a, b| a + b)
 }
 
 /// `exp(x[0] - m) + ... + exp(x[n - 1] - m)` in f64 (the second pass of
@@ -154,38 +147,47 @@ pub unsafe fn exp_shifted<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, m: T
 /// smallest, of the values or (`ABS`) their magnitudes: `(value, index)`.
 /// A NaN is the extreme, the first one winning, unless `SKIP_NAN`, where
 /// NaNs are passed over and a block of nothing but NaN gives
-/// `(NaN, usize::MAX)`. Exact, so the same on every tier.
+/// `(NaN, usize::MAX)`. Without `INDEX` the index is 0 unless it must be
+/// found (a zero extreme, whose sign is the first one's, or nothing but
+/// the starting value): max and min skip the second scan. Exact, so the
+/// same on every tier.
 ///
 /// # Safety
 /// `x` valid for `n >= 1` reads.
 #[inline(always)]
-pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(n: usize, x: *const T) -> (T, usize) {
+pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool>(n: usize, x: *const T) -> (T, usize) {
     let l = T::V::LANES;
     let get = |v: T::V| if ABS { v.abs() } else { v };
     let one = |v: T| if ABS && v < T::from_f64(0.0) { -v } else { v };
     let worst = T::from_f64(if MAX { f64::NEG_INFINITY } else { f64::INFINITY });
     let better = |a: T, b: T| if MAX { a > b } else { a < b };
-    let (mut acc, mut nans) = (T::V::splat(worst), T::V::splat(T::from_f64(0.0)));
-    let mut i = 0;
-    while i + l <= n {
-        let v = get(T::V::load(x.add(i)));
+    // Two accumulators (the order does not matter: the extreme is exact).
+    let (mut acc, mut nans) = ([T::V::splat(worst); 2], [T::V::splat(T::from_f64(0.0)); 2]);
+    let step = |acc: &mut T::V, nans: &mut T::V, v: T::V| {
+        let v = get(v);
         let nan = v.is_nan();
         let m = if MAX { acc.max_raw(v) } else { acc.min_raw(v) };
-        acc = T::V::select(nan, acc, m);
-        nans = T::V::select(nan, T::V::splat(T::from_f64(1.0)), nans);
+        *acc = T::V::select(nan, *acc, m);
+        *nans = T::V::select(nan, T::V::splat(T::from_f64(1.0)), *nans);
+    };
+    let mut i = 0;
+    while i + 2 * l <= n {
+        step(&mut acc[0], &mut nans[0], T::V::load(x.add(i)));
+        step(&mut acc[1], &mut nans[1], T::V::load(x.add(i + l)));
+        i += 2 * l;
+    }
+    if i + l <= n {
+        step(&mut acc[0], &mut nans[0], T::V::load(x.add(i)));
         i += l;
     }
+    // (Neither accumulator holds a NaN, so the raw max/min is exact.)
+    let both = if MAX { acc[0].max_raw(acc[1]) } else { acc[0].min_raw(acc[1]) };
     let mut lanes = [T::from_f64(0.0); 16];
     let mut nan_lanes = [T::from_f64(0.0); 16];
-    acc.store(lanes.as_mut_ptr());
-    nans.store(nan_lanes.as_mut_ptr());
-    let mut best = worst;
-    let mut any_nan = nan_lanes[..l].iter().any(|&v| v != T::from_f64(0.0));
-    for &v in &lanes[..l] {
-        if better(v, best) {
-            best = v;
-        }
-    }
+    both.store(lanes.as_mut_ptr());
+    nans[0].max_raw(nans[1]).store(nan_lanes.as_mut_ptr());
+    let mut any_nan = nan_lanes[..l].iter().fold(false, |a, &v| a | (v != T::from_f64(0.0)));
+    let mut best = lanes[..l].iter().fold(worst, |b, &v| if better(v, b) { v } else { b });
     for j in i..n {
         let v = one(*x.add(j));
         if v != v {
@@ -197,6 +199,9 @@ pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
     if any_nan && !SKIP_NAN {
         let first = (0..n).find(|&j| *x.add(j) != *x.add(j)).unwrap_or(0);
         return (*x.add(first), first);
+    }
+    if !INDEX && best != T::from_f64(0.0) && best != worst {
+        return (best, 0);
     }
     // The first element equal to the best (-0.0 and 0.0 compare equal; the
     // value returned is the element's own).

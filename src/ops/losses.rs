@@ -10,7 +10,7 @@ use super::Exec;
 use crate::dtype::{DType, Element, Real};
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
-use crate::framework::reduce::{normalize_axes, tree, Fold, Plan};
+use crate::framework::reduce::{normalize_axes, put, scratch, tree, Fold, Plan};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::{broadcast_shapes, broadcast_to, normalize_axis};
 use crate::kernels::reduce::SUM_BLOCK;
@@ -53,22 +53,6 @@ fn scalar_out(what: &str, out: &RawArray) -> Result<()> {
         return fail(ErrorKind::ShapeMismatch, format!("{what}: output has shape {} but the reduced loss has shape ()", shape_str(out.shape())));
     }
     Ok(())
-}
-
-/// Stores `v` at element `off` of a float `out`.
-unsafe fn put(out: &RawArray, off: isize, v: f64) {
-    match out.dtype {
-        DType::F32 => *(out.data as *mut f32).offset(off) = v as f32,
-        _ => *(out.data as *mut f64).offset(off) = v,
-    }
-}
-
-/// A vector of `n` copies of `v`, or OUT_OF_MEMORY.
-fn scratch<A: Clone>(n: usize, v: A) -> Result<Vec<A>> {
-    let mut s = Vec::new();
-    s.try_reserve_exact(n).map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("could not allocate {n} partial results")))?;
-    s.resize(n, v);
-    Ok(s)
 }
 
 /// The pairwise sum of `v` (0 for none).
@@ -216,22 +200,14 @@ impl ClassRows {
     }
 }
 
-/// One contiguous row's max, index of the first max (NaN first), and
-/// log-sum-exp (f64).
+/// One contiguous row's max, index of the first max (NaN first; only
+/// without `need_lse`), and log-sum-exp (f64).
 unsafe fn row_stats<T: KernelFloat>(k: &ReduceKernels<T>, n: usize, z: *const T, need_lse: bool) -> (T, usize, f64) {
     let blocks = n.div_ceil(SUM_BLOCK);
     let len = |b: usize| SUM_BLOCK.min(n - b * SUM_BLOCK);
-    let (mut m, mut at) = (T::from_f64(f64::NEG_INFINITY), 0usize);
-    for b in 0..blocks {
-        let (v, i) = (k.max)(len(b), z.add(b * SUM_BLOCK));
-        if v != v {
-            (m, at) = (v, b * SUM_BLOCK + i);
-            break;
-        }
-        if v > m || b == 0 {
-            (m, at) = (v, b * SUM_BLOCK + i);
-        }
-    }
+    // The extreme is exact, so one call over the row; the index is wanted
+    // only without the log-sum-exp (accuracy).
+    let (m, at) = if need_lse { (k.max)(n, z) } else { (k.argmax)(n, z) };
     if !need_lse || !m.to_f64().is_finite() {
         return (m, at, m.to_f64());
     }
@@ -247,12 +223,10 @@ unsafe fn for_each_row<T: KernelFloat + Default>(exec: Exec, cr: &ClassRows, row
     let threads = exec.threads_for(cr.rows.saturating_mul(n));
     let failed = std::sync::atomic::AtomicBool::new(false);
     run_chunks(cr.rows, (1 << 14) / n.max(1) + 1, threads, |range| {
-        let mut buf: Vec<T> = Vec::new();
-        if !contiguous && buf.try_reserve_exact(n).is_err() {
+        let Ok(mut buf) = scratch(if contiguous { 0 } else { n }, T::default()) else {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
             return;
-        }
-        buf.resize(if contiguous { 0 } else { n }, T::default());
+        };
         let zp = cr.logits.data as *const T;
         let s = cr.logits.strides[cr.axis];
         cr.each(range, |r, xo, label| {

@@ -7,9 +7,9 @@ use super::exec::{contiguous_copy, copy_raw};
 use super::reduce::{reduce_raw, Reduction};
 use super::Exec;
 use crate::dtype::{DType, Element};
-use crate::error::{fail, shape_str, Error, ErrorKind, Result};
+use crate::error::{fail, shape_str, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
-use crate::framework::reduce::{normalize_axes, reduced_shape, tree};
+use crate::framework::reduce::{normalize_axes, reduced_shape, scratch, tree};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::broadcast_to;
 use crate::kernels::reduce::SUM_BLOCK;
@@ -37,9 +37,7 @@ fn same_shape(what: &str, x: &RawArray, out: &RawArray) -> Result<()> {
 /// A zeroed C-order temporary of `shape` and `dtype`, kept alive in `temps`.
 fn temp(dtype: DType, shape: &[usize], temps: &mut Vec<Vec<u64>>) -> Result<RawArray> {
     let n: usize = shape.iter().product();
-    let mut v: Vec<u64> = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("could not allocate a temporary of {n} elements")))?;
-    v.resize(n, 0);
+    let mut v = scratch(n, 0u64)?;
     let strides = RawArray::contiguous_strides(shape);
     let a = RawArray::new(v.as_mut_ptr() as *mut u8, dtype, shape, &strides[..shape.len()], "tmp")?;
     temps.push(v);

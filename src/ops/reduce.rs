@@ -7,10 +7,10 @@
 use super::exec::contiguous_copy;
 use super::Exec;
 use crate::dtype::{DType, Element, Real};
-use crate::error::{fail, Error, ErrorKind, Result};
+use crate::error::{fail, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
-use crate::framework::reduce::{normalize_axes, Fold, Plan};
+use crate::framework::reduce::{normalize_axes, put, scratch, Fold, Plan};
 use crate::framework::threads::Shared;
 use crate::kernels::{self, ExtremeFn, KernelFloat, ReduceKernels, SumBlockFn};
 
@@ -138,14 +138,6 @@ fn dtype_list(ds: &[DType]) -> String {
     }
 }
 
-/// A vector of `n` copies of `v`, or OUT_OF_MEMORY.
-fn scratch<A: Clone>(n: usize, v: A) -> Result<Vec<A>> {
-    let mut s = Vec::new();
-    s.try_reserve_exact(n).map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("could not allocate {n} partial results")))?;
-    s.resize(n, v);
-    Ok(s)
-}
-
 /// `out = op(x)` over `axes` (None: all axes). `out` has the reduced shape
 /// with the reduced axes kept as extent 1 or dropped; any strides.
 ///
@@ -196,17 +188,6 @@ struct Run<'a> {
     tile: Option<kernels::CastTileFn>,
 }
 
-/// Stores `v` at element `off` of `out`, converted to its dtype.
-unsafe fn put(out: &RawArray, off: isize, v: f64) {
-    match out.dtype {
-        DType::F32 => *(out.data as *mut f32).offset(off) = v as f32,
-        DType::F64 => *(out.data as *mut f64).offset(off) = v,
-        DType::I64 => *(out.data as *mut i64).offset(off) = v as i64,
-        DType::I32 => *(out.data as *mut i32).offset(off) = v as i32,
-        DType::U8 => *(out.data as *mut u8).offset(off) = v as u8,
-    }
-}
-
 impl Run<'_> {
     /// Folds `f` and writes `finish(o, acc)` (the empty value where there is nothing).
     unsafe fn write<T: Copy + Default + Send + Sync, F: Fold<T>>(&self, x: *const T, f: &F, finish: impl Fn(usize, F::Acc) -> f64 + Sync) -> Result<()> {
@@ -253,8 +234,10 @@ impl Run<'_> {
             }
             Max | Min | NanMax | NanMin | NormMax | ArgMax | ArgMin => {
                 let (f, max, skip) = match self.op {
-                    Max | ArgMax => (k.max, true, false),
-                    Min | ArgMin => (k.min, false, false),
+                    Max => (k.max, true, false),
+                    Min => (k.min, false, false),
+                    ArgMax => (k.argmax, true, false),
+                    ArgMin => (k.argmin, false, false),
                     NanMax => (k.nan_max, true, true),
                     NanMin => (k.nan_min, false, true),
                     _ => (k.max_abs, true, false),
@@ -396,14 +379,7 @@ impl<T: Real + Send + Sync> Fold<T> for ProdFold {
         for (i, &v) in xs.iter().enumerate() {
             slots[i % 16] *= v.to_f64();
         }
-        let mut half = 16;
-        while half > 1 {
-            half /= 2;
-            for s in 0..half {
-                slots[s] *= slots[s + half];
-            }
-        }
-        slots[0]
+        crate::kernels::halving_tree(&mut slots, 16, |a, b| a * b)
     }
     fn join(&self, a: f64, b: f64) -> f64 {
         a * b
@@ -419,6 +395,7 @@ struct ExtremeFold<T> {
 }
 impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
     type Acc = (T, usize);
+    const ANY_ORDER: bool = true;
     fn block(&self, _o: usize, start: usize, xs: &[T], _ys: &[T]) -> (T, usize) {
         // SAFETY: as SumFold; blocks are never empty.
         let (v, i) = unsafe { (self.f)(xs.len(), xs.as_ptr()) };
@@ -444,6 +421,7 @@ impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
 /// Two folds over the same elements at once.
 impl<T, A: Fold<T>, B: Fold<T>> Fold<T> for (A, B) {
     type Acc = (A::Acc, B::Acc);
+    const ANY_ORDER: bool = A::ANY_ORDER && B::ANY_ORDER;
     fn block(&self, o: usize, start: usize, xs: &[T], ys: &[T]) -> Self::Acc {
         (self.0.block(o, start, xs, ys), self.1.block(o, start, xs, ys))
     }
@@ -462,6 +440,7 @@ impl IntElement for i64 {}
 struct IntSum;
 impl<T: IntElement> Fold<T> for IntSum {
     type Acc = i128;
+    const ANY_ORDER: bool = true;
     fn block(&self, _o: usize, _start: usize, xs: &[T], _ys: &[T]) -> i128 {
         xs.iter().map(|&v| v.into()).sum()
     }
@@ -474,6 +453,7 @@ impl<T: IntElement> Fold<T> for IntSum {
 struct IntNonzero;
 impl<T: IntElement> Fold<T> for IntNonzero {
     type Acc = u64;
+    const ANY_ORDER: bool = true;
     fn block(&self, _o: usize, _start: usize, xs: &[T], _ys: &[T]) -> u64 {
         xs.iter().filter(|&&v| v != T::default()).count() as u64
     }

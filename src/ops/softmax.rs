@@ -8,6 +8,7 @@ use crate::dtype::{DType, Element};
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
+use crate::framework::reduce::scratch;
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::normalize_axis;
 use crate::kernels::reduce::SUM_BLOCK;
@@ -97,23 +98,21 @@ impl<T: KernelFloat + Default> Rows<T> {
         let per_chunk = (1 << 16) / n.max(1) + 1;
         let failed = std::sync::atomic::AtomicBool::new(false);
         run_chunks(rows, per_chunk, threads, |r| {
-            let mut scratch = Vec::new();
-            if !contiguous && scratch.try_reserve_exact(n).is_err() {
+            let Ok(mut row) = scratch(if contiguous { 0 } else { n }, T::default()) else {
                 failed.store(true, std::sync::atomic::Ordering::Relaxed);
                 return;
-            }
-            scratch.resize(if contiguous { 0 } else { n }, T::default());
+            };
             let (xp, op) = (x.data as *const T, out.data as *mut T);
             for_rows(x.shape(), self.axis, &x.strides[..x.ndim], &out.strides[..out.ndim], r, |xo, oo| {
                 if contiguous {
                     self.row(n, xp.offset(xo), op.offset(oo));
                 } else {
                     let (sx, so) = (x.strides[self.axis], out.strides[self.axis]);
-                    for (i, s) in scratch.iter_mut().enumerate() {
+                    for (i, s) in row.iter_mut().enumerate() {
                         *s = *xp.offset(xo + i as isize * sx);
                     }
-                    self.row(n, scratch.as_ptr(), scratch.as_mut_ptr());
-                    for (i, s) in scratch.iter().enumerate() {
+                    self.row(n, row.as_ptr(), row.as_mut_ptr());
+                    for (i, s) in row.iter().enumerate() {
                         *op.offset(oo + i as isize * so) = *s;
                     }
                 }
@@ -130,18 +129,8 @@ impl<T: KernelFloat + Default> Rows<T> {
         let k = &self.k;
         let blocks = n.div_ceil(SUM_BLOCK);
         let len = |b: usize| SUM_BLOCK.min(n - b * SUM_BLOCK);
-        // The maximum; NaN if any element is NaN.
-        let mut m = T::from_f64(f64::NEG_INFINITY);
-        for b in 0..blocks {
-            let (v, _) = (k.max)(len(b), x.add(b * SUM_BLOCK));
-            if v != v {
-                m = v;
-                break;
-            }
-            if v > m {
-                m = v;
-            }
-        }
+        // The maximum (exact, so in one call); NaN if any element is NaN.
+        let (m, _) = (k.max)(n, x);
         let fill = |v: f64| (0..n).for_each(|i| *y.add(i) = T::from_f64(v));
         if !m.to_f64().is_finite() {
             // All -inf (or a NaN, or +inf, whose sum is NaN).

@@ -17,6 +17,18 @@ pub fn exec(tier: Tier, threads: usize) -> Exec {
     Exec(Ctx { tier, threads })
 }
 
+/// A C descriptor of a dense C-order array at `data` (numkern_array_init).
+pub fn c_desc(data: *mut u8, dtype: i32, shape: &[i64]) -> numkern::framework::array::numkern_array {
+    let mut d = std::mem::MaybeUninit::uninit();
+    assert_eq!(unsafe { numkern::ffi::numkern_array_init(data as *mut _, dtype, shape.len() as i32, shape.as_ptr(), d.as_mut_ptr()) }, numkern::error::NUMKERN_OK);
+    unsafe { d.assume_init() }
+}
+
+/// The calling thread's last error message.
+pub fn last_message() -> String {
+    unsafe { std::ffi::CStr::from_ptr(numkern::ffi::numkern_last_error_message()) }.to_string_lossy().into_owned()
+}
+
 fn sigmoid(x: f64) -> f64 {
     // No early flush: e^x / (1 + e^x) for x < 0.
     if x < 0.0 {
