@@ -67,9 +67,11 @@ def reduction(name, x, axis):
     dx, do = desc(x), desc(out)
     ax, nax = axes_arg(axis)
     f = getattr(lib, "numkern_" + name)
+    # The closures hold x, out and the axes: the descriptors alone would
+    # leave numkern writing into freed memory.
     if name == "std":
-        return lambda: check(f(ctypes.byref(dx), ax, nax, 0.0, ctypes.byref(do))), out
-    return lambda: check(f(ctypes.byref(dx), ax, nax, ctypes.byref(do))), out
+        return lambda x=x, out=out, ax=ax: check(f(ctypes.byref(dx), ax, nax, 0.0, ctypes.byref(do))), out
+    return lambda x=x, out=out, ax=ax: check(f(ctypes.byref(dx), ax, nax, ctypes.byref(do))), out
 
 
 def softmax_np(x):
@@ -134,7 +136,7 @@ def main():
         y = np.empty_like(x)
         dx, dy = desc(x), desc(y)
         cases.append((f"softmax f32 {shape[0]}x{shape[1]}", lambda x=x: softmax_np(x),
-                      lambda dx=dx, dy=dy: check(lib.numkern_softmax(ctypes.byref(dx), 1, ctypes.byref(dy), 0))))
+                      lambda dx=dx, dy=dy, x=x, y=y: check(lib.numkern_softmax(ctypes.byref(dx), 1, ctypes.byref(dy), 0))))
     logits = rng.standard_normal((4096, 1000)).astype(np.float32)
     labels = rng.integers(0, 1000, 4096).astype(np.int64)
     loss = np.empty((), dtype=np.float32)

@@ -150,6 +150,9 @@
 // Elements a block holds.
 #define SUM_BLOCK 256
 
+// The most columns an outer kernel takes at once.
+#define OUTER_WIDTH 64
+
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
 // `data` is the address of element `[0,0,...,0]`; only the first `ndim`

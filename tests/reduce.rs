@@ -315,12 +315,22 @@ fn bitwise_identical_across_tiers_threads_and_layouts() {
         }
     }
     let a64: Vec<f64> = a.iter().map(|&v| v as f64 * 1.000_000_1).collect();
+    // A few NaNs, infinities and signed zeros (the first-NaN and first-of-
+    // equals rules down columns and along rows), and its transpose.
+    let specials = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -0.0, 0.0];
+    let b: Vec<f32> = a.iter().enumerate().map(|(i, &v)| if i % 4999 == 0 { specials[(i / 4999) % 5] } else { v }).collect();
+    let mut b_t = vec![0f32; r * c];
+    for i in 0..r {
+        for j in 0..c {
+            b_t[j * r + i] = b[i * c + j];
+        }
+    }
     for &op in OPS {
         let mut want: Option<Vec<Vec<u64>>> = None;
         for tier in numkern::available_tiers() {
             for threads in [1, 2, 3, 8] {
                 let e = exec(tier, threads);
-                let got = vec![
+                let mut got = vec![
                     bits(e, op, &a, 0, &[r, c], &[c as isize, 1], None),
                     bits(e, op, &a, 0, &[r, c], &[c as isize, 1], Some(&[0])),
                     bits(e, op, &a, 0, &[r, c], &[c as isize, 1], Some(&[1])),
@@ -333,6 +343,9 @@ fn bitwise_identical_across_tiers_threads_and_layouts() {
                 // the same logical values, so the same bits.
                 assert_eq!(bits(e, op, &a_t, 0, &[r, c], &[1, r as isize], None), got[0], "{op:?} {tier:?} {threads}: layout changed the all-axes result");
                 assert_eq!(bits(e, op, &a_t, 0, &[r, c], &[1, r as isize], Some(&[0])), got[1], "{op:?} {tier:?} {threads}: layout changed the axis-0 result");
+                let special_cols = bits(e, op, &b, 0, &[r, c], &[c as isize, 1], Some(&[0]));
+                assert_eq!(bits(e, op, &b_t, 0, &[r, c], &[1, r as isize], Some(&[0])), special_cols, "{op:?} {tier:?} {threads}: layout changed the axis-0 result with specials");
+                got.push(special_cols);
                 match &want {
                     None => want = Some(got),
                     Some(w) => assert!(&got == w, "{op:?}: {tier:?} with {threads} threads differs"),

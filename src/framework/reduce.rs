@@ -14,11 +14,11 @@ use super::array::{RawArray, MAX_NDIM};
 use super::threads::{run_chunks, Shared};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
-use crate::kernels::reduce::SUM_BLOCK;
+use crate::kernels::reduce::{OUTER_WIDTH, SUM_BLOCK};
 use crate::kernels::{CastTileFn, TRANSPOSE_TILE};
 
 /// Neighbouring outputs an outer-axis reduction folds together.
-const PANEL: usize = TRANSPOSE_TILE;
+pub(crate) const PANEL: usize = TRANSPOSE_TILE;
 
 /// Blocks one thread work unit sums (a power of two: an aligned run of
 /// them is one subtree of the block tree). 64 blocks = 16384 elements.
@@ -228,12 +228,14 @@ impl Plan {
             return run_chunks(self.outputs, 4096, threads, |r| r.for_each(|o| write(o, self.offsets(o).1, None)));
         }
         if let (Some((tile, d)), true) = (self.panels(tile), self.outputs >= threads * PANEL) {
-            let per_row = d.div_ceil(PANEL);
-            let per_chunk = (CHUNK_BLOCKS * SUM_BLOCK / (self.count * PANEL)).max(1);
+            // Folds with outer kernels read whole rows of wider panels.
+            let pw = if F::OUTER { OUTER_WIDTH } else { PANEL };
+            let per_row = d.div_ceil(pw);
+            let per_chunk = (CHUNK_BLOCKS * SUM_BLOCK / (self.count * pw)).max(1);
             return run_chunks(self.outputs / d * per_row, per_chunk, threads, |r| {
                 for unit in r {
-                    let o0 = unit / per_row * d + unit % per_row * PANEL;
-                    let width = PANEL.min(d - unit % per_row * PANEL);
+                    let o0 = unit / per_row * d + unit % per_row * pw;
+                    let width = pw.min(d - unit % per_row * pw);
                     self.panel(xs.get(), tile, o0, width, f, &write);
                 }
             });
@@ -287,8 +289,22 @@ impl Plan {
     unsafe fn panel<T: Copy + Default, F: Fold<T>>(&self, x: *const T, tile: CastTileFn, o0: usize, width: usize, f: &F, write: &impl Fn(usize, isize, Option<F::Acc>)) {
         let (n, s) = self.reduced[0];
         let base = x.offset(self.offsets(o0).0);
-        let mut buf = [T::default(); PANEL * SUM_BLOCK];
+        if F::OUTER {
+            // One stack per output on the heap (a panel is OUTER_WIDTH
+            // wide); without the memory, PANEL outputs at a time.
+            let mut heap = Vec::new();
+            if heap.try_reserve_exact(width).is_ok() {
+                heap.resize(width, Stack::<F::Acc>::new());
+                return self.outer_panel(base, o0, &mut heap, f, write);
+            }
+            for w0 in (0..width).step_by(PANEL) {
+                let mut stacks = [Stack::<F::Acc>::new(); PANEL];
+                self.outer_panel(base.add(w0), o0 + w0, &mut stacks[..PANEL.min(width - w0)], f, write);
+            }
+            return;
+        }
         let mut stacks = [Stack::<F::Acc>::new(); PANEL];
+        let mut buf = [T::default(); PANEL * SUM_BLOCK];
         for b in 0..n.div_ceil(SUM_BLOCK) {
             let start = b * SUM_BLOCK;
             let len = SUM_BLOCK.min(n - start);
@@ -308,6 +324,27 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// [`Plan::panel`] with the fold's outer kernel: the `stacks.len()`
+    /// outputs from `o0` (output `o0`'s first element at `base`), block by
+    /// block down the contiguous columns, without a transpose.
+    unsafe fn outer_panel<T: Copy + Default, F: Fold<T>>(&self, base: *const T, o0: usize, stacks: &mut [Stack<F::Acc>], f: &F, write: &impl Fn(usize, isize, Option<F::Acc>)) {
+        let (n, s) = self.reduced[0];
+        let width = stacks.len();
+        let mut vals = [F::Acc::default(); OUTER_WIDTH];
+        for b in 0..n.div_ceil(SUM_BLOCK) {
+            let start = b * SUM_BLOCK;
+            f.outer(o0, start, SUM_BLOCK.min(n - start), base.wrapping_offset(start as isize * s), s, &mut vals[..width]);
+            for (v, stack) in vals.iter().zip(stacks.iter_mut()) {
+                stack.push(*v, |a, b| f.join(a, b));
+            }
+        }
+        for (w, stack) in stacks.iter().enumerate() {
+            write(o0 + w, self.offsets(o0 + w).1, stack.finish(|a, b| f.join(a, b)));
+        }
+    }
+}
+
 /// What a reduction does with one output's reduced elements: a value per
 /// block, and the join of two neighbouring runs' values.
 pub(crate) trait Fold<T>: Sync {
@@ -316,6 +353,17 @@ pub(crate) trait Fold<T>: Sync {
     /// (in C order) of output `o` (C order over the kept axes); `ys` the
     /// same elements of the second input (empty without one).
     fn block(&self, o: usize, start: usize, xs: &[T], ys: &[T]) -> Self::Acc;
+    /// Whether the fold has [`Fold::outer`]: blocks of neighbouring outputs
+    /// down contiguous columns, without a transpose.
+    const OUTER: bool = false;
+    /// With `OUTER`: the value of one block, the reduced elements
+    /// `start..start + rows` (`rows <= SUM_BLOCK`), of each of the
+    /// `vals.len() <= OUTER_WIDTH` outputs from `o0`; element r of output
+    /// `o0 + w` is at `x + r*s + w`. Each value has the bits `block` gives.
+    ///
+    /// # Safety
+    /// `x` valid for those reads.
+    unsafe fn outer(&self, _o0: usize, _start: usize, _rows: usize, _x: *const T, _s: isize, _vals: &mut [Self::Acc]) {}
     /// Whether the value of a run is the same however it is split (the
     /// fold is exact): `block` then also takes a contiguous run of up to
     /// CHUNK_BLOCKS blocks at once.

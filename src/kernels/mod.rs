@@ -118,6 +118,14 @@ macro_rules! tier_module {
                 crate::kernels::reduce::sum_block::<S, T, M>(n, x, a)
             }
             $(#[target_feature(enable = $feat)])?
+            pub unsafe fn sum_outer<T: KernelReal<S>, M: crate::kernels::reduce::SumMap>(rows: usize, x: *const T, s: isize, width: usize, a: *const f64, a0: f64, out: *mut f64) {
+                crate::kernels::reduce::sum_outer::<S, T, M>(rows, x, s, width, a, a0, out)
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn extreme_outer<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(rows: usize, x: *const T, s: isize, width: usize, val: *mut T, idx: *mut usize) {
+                crate::kernels::reduce::extreme_outer::<S, T, MAX, SKIP_NAN, ABS>(rows, x, s, width, val, idx)
+            }
+            $(#[target_feature(enable = $feat)])?
             pub unsafe fn exp_sum_block<T: KernelReal<S>>(n: usize, x: *const T, m: T) -> f64 {
                 crate::kernels::reduce::exp_sum_block::<S, T>(n, x, m)
             }
@@ -355,59 +363,82 @@ pub fn vec_kernels<T: KernelFloat>(tier: Tier) -> VecKernels<T> {
 /// A block sum: `(n, x, a)` -> the f64 sum of a map of `x[0..n]` (see
 /// `reduce::sum_block`).
 pub type SumBlockFn<T> = unsafe fn(usize, *const T, f64) -> f64;
+/// Block sums down contiguous columns: `(rows, x, s, width, a, a0, out)`
+/// (see `reduce::sum_outer`).
+pub type SumOuterFn<T> = unsafe fn(usize, *const T, isize, usize, *const f64, f64, *mut f64);
 /// A block extreme: `(n, x)` -> (value, index) (see `reduce::extreme_block`).
 pub type ExtremeFn<T> = unsafe fn(usize, *const T) -> (T, usize);
+/// Block extremes down contiguous columns: `(rows, x, s, width, val, idx)`
+/// (see `reduce::extreme_outer`).
+pub type ExtremeOuterFn<T> = unsafe fn(usize, *const T, isize, usize, *mut T, *mut usize);
+
+/// A sum map's kernels: along a contiguous run, and down columns.
+pub struct SumKernel<T> {
+    pub block: SumBlockFn<T>,
+    pub outer: SumOuterFn<T>,
+}
+/// An extreme's kernels: along a contiguous run, and down columns.
+pub struct ExtremeKernel<T> {
+    pub block: ExtremeFn<T>,
+    pub outer: ExtremeOuterFn<T>,
+}
 
 /// A tier's block kernels of the reductions for one dtype (see
 /// `kernels::reduce`); each gives the same bits on every tier.
 pub struct ReduceKernels<T> {
-    pub sum: SumBlockFn<T>,
-    pub sum_abs: SumBlockFn<T>,
-    pub sum_square: SumBlockFn<T>,
-    pub sum_deviation2: SumBlockFn<T>,
-    pub nan_sum: SumBlockFn<T>,
-    pub count_not_nan: SumBlockFn<T>,
-    pub count_nonzero: SumBlockFn<T>,
+    pub sum: SumKernel<T>,
+    pub sum_abs: SumKernel<T>,
+    pub sum_square: SumKernel<T>,
+    pub sum_deviation2: SumKernel<T>,
+    pub nan_sum: SumKernel<T>,
+    pub count_not_nan: SumKernel<T>,
+    pub count_nonzero: SumKernel<T>,
     /// `(n, x, m)` -> the f64 sum of exp(x[i] - m).
     pub exp_sum: unsafe fn(usize, *const T, T) -> f64,
     /// `(n, x, m, y)`: y[i] = exp(x[i] - m).
     pub exp_shifted: unsafe fn(usize, *const T, T, *mut T),
-    /// The extremes' values (the index only where it must be found).
-    pub max: ExtremeFn<T>,
-    pub min: ExtremeFn<T>,
+    /// The extremes' values (the index only where it must be found, or
+    /// down columns, where it is free).
+    pub max: ExtremeKernel<T>,
+    pub min: ExtremeKernel<T>,
     /// The extremes with the first one's index.
-    pub argmax: ExtremeFn<T>,
-    pub argmin: ExtremeFn<T>,
-    pub nan_max: ExtremeFn<T>,
-    pub nan_min: ExtremeFn<T>,
-    pub max_abs: ExtremeFn<T>,
+    pub argmax: ExtremeKernel<T>,
+    pub argmin: ExtremeKernel<T>,
+    pub nan_max: ExtremeKernel<T>,
+    pub nan_min: ExtremeKernel<T>,
+    pub max_abs: ExtremeKernel<T>,
 }
 
-impl<T> Clone for ReduceKernels<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
+macro_rules! copy_clone {
+    ($($t:ident),*) => {$(
+        impl<T> Clone for $t<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<T> Copy for $t<T> {}
+    )*};
 }
-impl<T> Copy for ReduceKernels<T> {}
+copy_clone!(SumKernel, ExtremeKernel, ReduceKernels);
 
 pub fn reduce_kernels<T: KernelFloat>(tier: Tier) -> ReduceKernels<T> {
     use reduce::*;
     ReduceKernels {
-        sum: by_tier!(tier, sum_block [T, Plain]),
-        sum_abs: by_tier!(tier, sum_block [T, Abs]),
-        sum_square: by_tier!(tier, sum_block [T, Square]),
-        sum_deviation2: by_tier!(tier, sum_block [T, Deviation2]),
-        nan_sum: by_tier!(tier, sum_block [T, NanZero]),
-        count_not_nan: by_tier!(tier, sum_block [T, NotNan]),
-        count_nonzero: by_tier!(tier, sum_block [T, NonZero]),
+        sum: SumKernel { block: by_tier!(tier, sum_block [T, Plain]), outer: by_tier!(tier, sum_outer [T, Plain]) },
+        sum_abs: SumKernel { block: by_tier!(tier, sum_block [T, Abs]), outer: by_tier!(tier, sum_outer [T, Abs]) },
+        sum_square: SumKernel { block: by_tier!(tier, sum_block [T, Square]), outer: by_tier!(tier, sum_outer [T, Square]) },
+        sum_deviation2: SumKernel { block: by_tier!(tier, sum_block [T, Deviation2]), outer: by_tier!(tier, sum_outer [T, Deviation2]) },
+        nan_sum: SumKernel { block: by_tier!(tier, sum_block [T, NanZero]), outer: by_tier!(tier, sum_outer [T, NanZero]) },
+        count_not_nan: SumKernel { block: by_tier!(tier, sum_block [T, NotNan]), outer: by_tier!(tier, sum_outer [T, NotNan]) },
+        count_nonzero: SumKernel { block: by_tier!(tier, sum_block [T, NonZero]), outer: by_tier!(tier, sum_outer [T, NonZero]) },
         exp_sum: by_tier!(tier, exp_sum_block [T]),
         exp_shifted: by_tier!(tier, exp_shifted [T]),
-        max: by_tier!(tier, extreme_block [T, true, false, false, false]),
-        min: by_tier!(tier, extreme_block [T, false, false, false, false]),
-        argmax: by_tier!(tier, extreme_block [T, true, false, false, true]),
-        argmin: by_tier!(tier, extreme_block [T, false, false, false, true]),
-        nan_max: by_tier!(tier, extreme_block [T, true, true, false, false]),
-        nan_min: by_tier!(tier, extreme_block [T, false, true, false, false]),
-        max_abs: by_tier!(tier, extreme_block [T, true, false, true, false]),
+        max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, false]), outer: by_tier!(tier, extreme_outer [T, true, false, false]) },
+        min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, false]), outer: by_tier!(tier, extreme_outer [T, false, false, false]) },
+        argmax: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, true]), outer: by_tier!(tier, extreme_outer [T, true, false, false]) },
+        argmin: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, true]), outer: by_tier!(tier, extreme_outer [T, false, false, false]) },
+        nan_max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, true, false, false]), outer: by_tier!(tier, extreme_outer [T, true, true, false]) },
+        nan_min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, true, false, false]), outer: by_tier!(tier, extreme_outer [T, false, true, false]) },
+        max_abs: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, true, false]), outer: by_tier!(tier, extreme_outer [T, true, false, true]) },
     }
 }

@@ -220,3 +220,131 @@ pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
         None => (T::from_f64(f64::NAN), usize::MAX),
     }
 }
+
+/// The most columns an outer kernel takes at once.
+pub const OUTER_WIDTH: usize = 64;
+
+/// Rows ahead an outer kernel prefetches: each row's columns are a few
+/// cache lines, and the rows are far apart.
+const OUTER_PREFETCH_ROWS: usize = 8;
+
+/// Prefetches `bytes` from `p` a line at a time.
+#[inline(always)]
+fn prefetch_lines<S: Simd>(p: *const u8, bytes: usize) {
+    for line in (0..bytes).step_by(64) {
+        S::prefetch(p.wrapping_add(line));
+    }
+}
+
+/// [`sum_block`] down each of `width <= OUTER_WIDTH` contiguous columns at
+/// once (an "outer" reduction: the reduced axis strided by `s`, the kept
+/// one contiguous): `out[j]` is the sum_block of `map(x[r*s + j], a_j)`
+/// over rows `r < rows <= SUM_BLOCK`, with `a_j = a[j]` (or `a0` when `a`
+/// is null). The rows are read in order, each one's columns at once, and
+/// row r is added to slot r mod 16 of each column (slots in L1); the slots
+/// are joined by the same halving tree, so each column's value has the
+/// bits sum_block gives it.
+///
+/// # Safety
+/// `x` valid for reads at `r*s + j`; `a` (if not null) and `out` for `width`.
+#[inline(always)]
+pub unsafe fn sum_outer<S: Simd, T: KernelReal<S>, M: SumMap>(rows: usize, x: *const T, s: isize, width: usize, a: *const f64, a0: f64, out: *mut f64) {
+    if T::DTYPE == DType::F32 {
+        sum_outer_in::<S, f32, M>(rows, x as *const f32, s, width, a, a0, out)
+    } else {
+        sum_outer_in::<S, f64, M>(rows, x as *const f64, s, width, a, a0, out)
+    }
+}
+
+#[inline(always)]
+unsafe fn sum_outer_in<S: Simd, E: DotLoad<S>, M: SumMap>(rows: usize, x: *const E, s: isize, width: usize, a: *const f64, a0: f64, out: *mut f64) {
+    let l = E::V::LANES;
+    debug_assert!(width <= OUTER_WIDTH && OUTER_WIDTH % l == 0);
+    let (full, tail) = (width / l, width % l);
+    let vectors = full + (tail > 0) as usize;
+    // Each column's parameter; lanes past `width` are never stored.
+    let mut av = [E::V::splat(a0); OUTER_WIDTH];
+    if !a.is_null() {
+        for (v, p) in av.iter_mut().enumerate().take(vectors) {
+            *p = if v < full { E::V::load(a.add(v * l)) } else { E::V::load_partial(a.add(v * l), tail) };
+        }
+    }
+    let mut slots = [-0.0f64; SUM_SLOTS * OUTER_WIDTH];
+    let row_bytes = width * core::mem::size_of::<E>();
+    for r in 0..rows {
+        let row = x.offset(r as isize * s);
+        prefetch_lines::<S>(x.wrapping_offset((r + OUTER_PREFETCH_ROWS) as isize * s) as *const u8, row_bytes);
+        let slot = slots.as_mut_ptr().add((r % SUM_SLOTS) * OUTER_WIDTH);
+        for (v, &a) in av.iter().enumerate().take(full) {
+            let p = slot.add(v * l);
+            E::V::load(p).add(M::vec(E::load(row.add(v * l)), a)).store(p);
+        }
+        if tail > 0 {
+            // Lanes past the tail add map(0) to slots no column reads.
+            let p = slot.add(full * l);
+            E::V::load(p).add(M::vec(E::load_lanes(row.add(full * l), 0, tail), av[full])).store(p);
+        }
+    }
+    for v in 0..vectors {
+        let mut acc: [E::V; SUM_SLOTS] = core::array::from_fn(|k| E::V::load(slots.as_ptr().add(k * OUTER_WIDTH + v * l)));
+        let sum = super::halving_tree(&mut acc, SUM_SLOTS, |p, q| p.add(q));
+        if v < full {
+            sum.store(out.add(v * l));
+        } else {
+            sum.store_partial(out.add(v * l), tail);
+        }
+    }
+}
+
+/// [`extreme_block`] down each of `width <= OUTER_WIDTH` contiguous
+/// columns at once (rows `r < rows <= SUM_BLOCK` at stride `s`, read in
+/// order): the first extreme element of each column, `(val[j], idx[j])`,
+/// by the same rules (a NaN wins unless `SKIP_NAN`; all NaN under
+/// `SKIP_NAN` gives `(NaN, usize::MAX)`; of equal values, -0.0 and 0.0
+/// too, the first one's own). Exact, so the same on every tier and the
+/// same as the contiguous kernel.
+///
+/// # Safety
+/// `x` valid for reads at `r*s + j`; `val`, `idx` for `width`.
+#[inline(always)]
+pub unsafe fn extreme_outer<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(rows: usize, x: *const T, s: isize, width: usize, val: *mut T, idx: *mut usize) {
+    let l = T::V::LANES;
+    debug_assert!(width <= OUTER_WIDTH && OUTER_WIDTH % l == 0);
+    let vectors = width.div_ceil(l);
+    let zero = T::V::splat(T::from_f64(0.0));
+    // The index rides in a lane of T (exact: rows <= SUM_BLOCK); -1 for none yet.
+    let mut best = [T::V::splat(T::from_f64(if MAX { f64::NEG_INFINITY } else { f64::INFINITY })); OUTER_WIDTH];
+    let mut at = [T::V::splat(T::from_f64(-1.0)); OUTER_WIDTH];
+    let row_bytes = width * core::mem::size_of::<T>();
+    for r in 0..rows {
+        let row = x.offset(r as isize * s);
+        prefetch_lines::<S>(x.wrapping_offset((r + OUTER_PREFETCH_ROWS) as isize * s) as *const u8, row_bytes);
+        let here = T::V::splat(T::from_f64(r as f64));
+        for v in 0..vectors {
+            let m = l.min(width - v * l);
+            let raw = if m == l { T::V::load(row.add(v * l)) } else { T::V::load_partial(row.add(v * l), m) };
+            let x = if ABS { raw.abs() } else { raw };
+            // Strictly better, or the first number: the first of equals stays.
+            let better = if MAX { x.gt(best[v]) } else { x.lt(best[v]) };
+            let take = T::V::mask_or(better, T::V::mask_and(at[v].lt(zero), x.eq(x)));
+            best[v] = T::V::select(take, x, best[v]);
+            at[v] = T::V::select(take, here, at[v]);
+            if !SKIP_NAN {
+                // The first NaN, while best is not one yet; after it nothing compares.
+                let first_nan = T::V::mask_and(x.is_nan(), best[v].eq(best[v]));
+                best[v] = T::V::select(first_nan, raw, best[v]);
+                at[v] = T::V::select(first_nan, here, at[v]);
+            }
+        }
+    }
+    let (mut bl, mut al) = ([T::from_f64(0.0); OUTER_WIDTH], [T::from_f64(0.0); OUTER_WIDTH]);
+    for v in 0..vectors {
+        best[v].store(bl.as_mut_ptr().add(v * l));
+        at[v].store(al.as_mut_ptr().add(v * l));
+    }
+    for j in 0..width {
+        let i = al[j].to_f64();
+        *idx.add(j) = if i < 0.0 { usize::MAX } else { i as usize };
+        *val.add(j) = if i < 0.0 { T::from_f64(f64::NAN) } else { bl[j] };
+    }
+}

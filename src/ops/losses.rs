@@ -207,7 +207,7 @@ unsafe fn row_stats<T: KernelFloat>(k: &ReduceKernels<T>, n: usize, z: *const T,
     let len = |b: usize| SUM_BLOCK.min(n - b * SUM_BLOCK);
     // The extreme is exact, so one call over the row; the index is wanted
     // only without the log-sum-exp (accuracy).
-    let (m, at) = if need_lse { (k.max)(n, z) } else { (k.argmax)(n, z) };
+    let (m, at) = if need_lse { (k.max.block)(n, z) } else { (k.argmax.block)(n, z) };
     if !need_lse || !m.to_f64().is_finite() {
         return (m, at, m.to_f64());
     }
@@ -324,7 +324,7 @@ pub unsafe fn cross_entropy_raw(exec: Exec, logits: &RawArray, labels: &RawArray
                 if eps > 0.0 {
                     // (ε / C) Σ_c w_c (lse - z_c)
                     let wz: f64 = match w {
-                        None => tree(0, c.div_ceil(SUM_BLOCK), &|b| (k.sum)(SUM_BLOCK.min(c - b * SUM_BLOCK), z.add(b * SUM_BLOCK), 0.0), &|a, b| a + b),
+                        None => tree(0, c.div_ceil(SUM_BLOCK), &|b| (k.sum.block)(SUM_BLOCK.min(c - b * SUM_BLOCK), z.add(b * SUM_BLOCK), 0.0), &|a, b| a + b),
                         Some(w) => (0..c).map(|i| w[i] as f64 * *z.add(i) as f64).sum(),
                     };
                     loss = (1.0 - eps) * loss + eps / c as f64 * (lse * wtotal - wz);

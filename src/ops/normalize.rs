@@ -209,11 +209,11 @@ unsafe fn norm_row<T: KernelFloat>(k: &ReduceKernels<T>, kind: RowNorm, n: usize
     let sum = |f: crate::kernels::SumBlockFn<T>, a: f64| tree(0, blocks, &|i| f(len(i), x.add(i * SUM_BLOCK), a), &|p, q| p + q);
     let (shift, rstd) = match kind {
         RowNorm::Layer => {
-            let mean = sum(k.sum, 0.0) / n as f64;
-            let var = sum(k.sum_deviation2, mean) / n as f64;
+            let mean = sum(k.sum.block, 0.0) / n as f64;
+            let var = sum(k.sum_deviation2.block, mean) / n as f64;
             (mean, 1.0 / (var + eps).sqrt())
         }
-        RowNorm::Rms => (0.0, 1.0 / (sum(k.sum_square, 1.0) / n as f64 + eps).sqrt()),
+        RowNorm::Rms => (0.0, 1.0 / (sum(k.sum_square.block, 1.0) / n as f64 + eps).sqrt()),
     };
     for i in 0..n {
         let mut v = ((*x.add(i)).to_f64() - shift) * rstd;

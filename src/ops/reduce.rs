@@ -11,8 +11,9 @@ use crate::error::{fail, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
 use crate::framework::reduce::{normalize_axes, put, scratch, Fold, Plan};
+use crate::kernels::reduce::OUTER_WIDTH;
 use crate::framework::threads::Shared;
-use crate::kernels::{self, ExtremeFn, KernelFloat, ReduceKernels, SumBlockFn};
+use crate::kernels::{self, ExtremeFn, ExtremeKernel, KernelFloat, ReduceKernels, SumKernel};
 
 /// What a reduction computes over each output's reduced elements.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -261,7 +262,7 @@ impl Run<'_> {
                 scales.iter_mut().zip(&maxes).for_each(|(s, &m)| *s = norm_scale(m));
                 self.write(x, &SumFold { f: k.sum_square, a: &scales, a0: 0.0 }, |o, s| if scales[o] == 0.0 { maxes[o] } else { s.sqrt() / scales[o] })
             }
-            LogSumExp => self.write(x, &LseFold { max: k.max, exp_sum: k.exp_sum }, |_, (m, s)| if m.is_finite() { m + s.ln() } else { m }),
+            LogSumExp => self.write(x, &LseFold { max: k.max.block, exp_sum: k.exp_sum }, |_, (m, s)| if m.is_finite() { m + s.ln() } else { m }),
         }
     }
 
@@ -301,15 +302,20 @@ fn norm_scale(m: f64) -> f64 {
 /// A sum of a block kernel's map with a per-output parameter (`a[o]`, or
 /// `a0` for all when `a` is empty).
 struct SumFold<'a, T> {
-    f: SumBlockFn<T>,
+    f: SumKernel<T>,
     a: &'a [f64],
     a0: f64,
 }
 impl<T: Send + Sync> Fold<T> for SumFold<'_, T> {
     type Acc = f64;
+    const OUTER: bool = true;
     fn block(&self, o: usize, _start: usize, xs: &[T], _ys: &[T]) -> f64 {
         // SAFETY: the slice is valid for its length (<= SUM_BLOCK).
-        unsafe { (self.f)(xs.len(), xs.as_ptr(), self.a.get(o).copied().unwrap_or(self.a0)) }
+        unsafe { (self.f.block)(xs.len(), xs.as_ptr(), self.a.get(o).copied().unwrap_or(self.a0)) }
+    }
+    unsafe fn outer(&self, o0: usize, _start: usize, rows: usize, x: *const T, s: isize, vals: &mut [f64]) {
+        let a = if self.a.is_empty() { std::ptr::null() } else { self.a.as_ptr().add(o0) };
+        (self.f.outer)(rows, x, s, vals.len(), a, self.a0, vals.as_mut_ptr());
     }
     fn join(&self, a: f64, b: f64) -> f64 {
         a + b
@@ -321,16 +327,27 @@ impl<T: Send + Sync> Fold<T> for SumFold<'_, T> {
 /// two runs joined by Chan et al.'s pairwise update, so the variance never
 /// forms E[x^2] - E[x]^2.
 struct VarFold<T> {
-    sum: SumBlockFn<T>,
-    dev2: SumBlockFn<T>,
+    sum: SumKernel<T>,
+    dev2: SumKernel<T>,
 }
 impl<T: Send + Sync> Fold<T> for VarFold<T> {
     type Acc = (f64, f64, f64);
+    const OUTER: bool = true;
     fn block(&self, _o: usize, _start: usize, xs: &[T], _ys: &[T]) -> (f64, f64, f64) {
         let n = xs.len() as f64;
         // SAFETY: the slice is valid for its length (<= SUM_BLOCK).
-        let mean = unsafe { (self.sum)(xs.len(), xs.as_ptr(), 0.0) } / n;
-        (n, mean, unsafe { (self.dev2)(xs.len(), xs.as_ptr(), mean) })
+        let mean = unsafe { (self.sum.block)(xs.len(), xs.as_ptr(), 0.0) } / n;
+        (n, mean, unsafe { (self.dev2.block)(xs.len(), xs.as_ptr(), mean) })
+    }
+    unsafe fn outer(&self, _o0: usize, _start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(f64, f64, f64)]) {
+        let (w, n) = (vals.len(), rows as f64);
+        let (mut mean, mut m2) = ([0.0f64; OUTER_WIDTH], [0.0f64; OUTER_WIDTH]);
+        (self.sum.outer)(rows, x, s, w, std::ptr::null(), 0.0, mean.as_mut_ptr());
+        mean.iter_mut().for_each(|m| *m /= n);
+        (self.dev2.outer)(rows, x, s, w, mean.as_ptr(), 0.0, m2.as_mut_ptr());
+        for (k, v) in vals.iter_mut().enumerate() {
+            *v = (n, mean[k], m2[k]);
+        }
     }
     fn join(&self, (na, ma, qa): (f64, f64, f64), (nb, mb, qb): (f64, f64, f64)) -> (f64, f64, f64) {
         let n = na + nb;
@@ -389,17 +406,25 @@ impl<T: Real + Send + Sync> Fold<T> for ProdFold {
 /// The first extreme element: (value, index among the reduced elements;
 /// usize::MAX for none, as a block of nothing but NaN under `skip`).
 struct ExtremeFold<T> {
-    f: ExtremeFn<T>,
+    f: ExtremeKernel<T>,
     max: bool,
     skip: bool,
 }
 impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
     type Acc = (T, usize);
     const ANY_ORDER: bool = true;
+    const OUTER: bool = true;
     fn block(&self, _o: usize, start: usize, xs: &[T], _ys: &[T]) -> (T, usize) {
         // SAFETY: as SumFold; blocks are never empty.
-        let (v, i) = unsafe { (self.f)(xs.len(), xs.as_ptr()) };
+        let (v, i) = unsafe { (self.f.block)(xs.len(), xs.as_ptr()) };
         (v, if i == usize::MAX { i } else { start + i })
+    }
+    unsafe fn outer(&self, _o0: usize, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(T, usize)]) {
+        let (mut val, mut idx) = ([T::default(); OUTER_WIDTH], [0usize; OUTER_WIDTH]);
+        (self.f.outer)(rows, x, s, vals.len(), val.as_mut_ptr(), idx.as_mut_ptr());
+        for (k, v) in vals.iter_mut().enumerate() {
+            *v = (val[k], if idx[k] == usize::MAX { usize::MAX } else { start + idx[k] });
+        }
     }
     fn join(&self, a: (T, usize), b: (T, usize)) -> (T, usize) {
         let nan = |v: T| v != v;
@@ -422,6 +447,16 @@ impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
 impl<T, A: Fold<T>, B: Fold<T>> Fold<T> for (A, B) {
     type Acc = (A::Acc, B::Acc);
     const ANY_ORDER: bool = A::ANY_ORDER && B::ANY_ORDER;
+    const OUTER: bool = A::OUTER && B::OUTER;
+    unsafe fn outer(&self, o0: usize, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [Self::Acc]) {
+        let (mut a, mut b) = ([A::Acc::default(); OUTER_WIDTH], [B::Acc::default(); OUTER_WIDTH]);
+        let w = vals.len();
+        self.0.outer(o0, start, rows, x, s, &mut a[..w]);
+        self.1.outer(o0, start, rows, x, s, &mut b[..w]);
+        for (k, v) in vals.iter_mut().enumerate() {
+            *v = (a[k], b[k]);
+        }
+    }
     fn block(&self, o: usize, start: usize, xs: &[T], ys: &[T]) -> Self::Acc {
         (self.0.block(o, start, xs, ys), self.1.block(o, start, xs, ys))
     }

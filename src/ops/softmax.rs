@@ -130,7 +130,7 @@ impl<T: KernelFloat + Default> Rows<T> {
         let blocks = n.div_ceil(SUM_BLOCK);
         let len = |b: usize| SUM_BLOCK.min(n - b * SUM_BLOCK);
         // The maximum (exact, so in one call); NaN if any element is NaN.
-        let (m, _) = (k.max)(n, x);
+        let (m, _) = (k.max.block)(n, x);
         let fill = |v: f64| (0..n).for_each(|i| *y.add(i) = T::from_f64(v));
         if !m.to_f64().is_finite() {
             // All -inf (or a NaN, or +inf, whose sum is NaN).
@@ -146,7 +146,7 @@ impl<T: KernelFloat + Default> Rows<T> {
                 (k.exp_sum)(len(b), x.add(p), m)
             } else {
                 (k.exp_shifted)(len(b), x.add(p), m, y.add(p));
-                (k.sum)(len(b), y.add(p), 0.0)
+                (k.sum.block)(len(b), y.add(p), 0.0)
             }
         }, &|a, b| a + b);
         if self.log {
