@@ -22,11 +22,10 @@ const SUM_SLOTS: usize = 16;
 /// the same on every tier.
 pub trait SumMap: Copy + Send + Sync + 'static {
     fn vec<V: SimdFloat<Scalar = f64>>(x: V, a: V) -> V;
-    fn one(x: f64, a: f64) -> f64;
 }
 
 macro_rules! sum_maps {
-    ($($(#[$doc:meta])* $name:ident: |$x:ident, $a:ident| vec $v:expr, one $s:expr;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: |$x:ident, $a:ident| $v:expr;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct $name;
@@ -35,28 +34,24 @@ macro_rules! sum_maps {
             fn vec<V: SimdFloat<Scalar = f64>>($x: V, $a: V) -> V {
                 $v
             }
-            #[inline(always)]
-            fn one($x: f64, $a: f64) -> f64 {
-                $s
-            }
         }
     )*};
 }
 sum_maps! {
     /// x.
-    Plain: |x, _a| vec x, one x;
+    Plain: |x, _a| x;
     /// |x| (the L1 norm).
-    Abs: |x, _a| vec x.abs(), one x.abs();
+    Abs: |x, _a| x.abs();
     /// (x a)^2, a a power of two (the L2 norm, scaled).
-    Square: |x, a| vec { let s = x.mul(a); s.mul(s) }, one { let s = x * a; s * s };
+    Square: |x, a| { let s = x.mul(a); s.mul(s) };
     /// (x - a)^2 (the second pass of var).
-    Deviation2: |x, a| vec { let d = x.sub(a); d.mul(d) }, one { let d = x - a; d * d };
+    Deviation2: |x, a| { let d = x.sub(a); d.mul(d) };
     /// x, or 0 for NaN (nansum).
-    NanZero: |x, _a| vec V::select(x.is_nan(), V::splat(0.0), x), one if x.is_nan() { 0.0 } else { x };
+    NanZero: |x, _a| V::select(x.is_nan(), V::splat(0.0), x);
     /// 1 for a number, 0 for NaN (nanmean's count).
-    NotNan: |x, _a| vec V::select(x.is_nan(), V::splat(0.0), V::splat(1.0)), one if x.is_nan() { 0.0 } else { 1.0 };
+    NotNan: |x, _a| V::select(x.is_nan(), V::splat(0.0), V::splat(1.0));
     /// 1 for x != 0 (NaN included, as NumPy's bool(nan)), else 0.
-    NonZero: |x, _a| vec V::select(x.eq(V::splat(0.0)), V::splat(0.0), V::splat(1.0)), one if x == 0.0 { 0.0 } else { 1.0 };
+    NonZero: |x, _a| V::select(x.eq(V::splat(0.0)), V::splat(0.0), V::splat(1.0));
 }
 
 /// `map(x[0], a) + ... + map(x[n - 1], a)` for `n <= SUM_BLOCK` contiguous
@@ -101,14 +96,19 @@ unsafe fn sum_in_vectors<S: Simd, E: DotLoad<S>, M: SumMap, const ACC: usize>(n:
         }
         i += SUM_SLOTS;
     }
-    let mut slots = [-0.0f64; SUM_SLOTS];
-    for (u, s) in acc.iter().enumerate() {
-        s.store(slots.as_mut_ptr().add(u * l));
+    // The tail in partial vectors, -0.0 (which changes no sum) in the
+    // lanes past it; no scalar stores, which a vector reload would stall on.
+    let rest = n - i;
+    for (u, s) in acc.iter_mut().enumerate().take(rest.div_ceil(l)) {
+        let m = l.min(rest - u * l);
+        let v = M::vec(E::load_lanes(x.add(i + u * l), 0, m), av);
+        *s = s.add(if m == l { v } else { E::V::select(E::V::mask_from_bits((1u64 << m) - 1), v, E::V::splat(-0.0)) });
     }
-    for (slot, j) in slots.iter_mut().zip(i..n) {
-        *slot += M::one((*x.add(j)).to_f64(), a);
-    }
-    super::halving_tree(&mut slots, SUM_SLOTS, |a, b| a + b)
+    // The halving tree over the 16 slots: its levels of a whole vector
+    // apart between the accumulators, the rest across one vector's lanes.
+    let mut lanes = [0.0f64; SUM_SLOTS];
+    super::halving_tree(&mut acc, ACC, |p, q| p.add(q)).store(lanes.as_mut_ptr());
+    super::halving_tree(&mut lanes, l, |p, q| p + q)
 }
 
 /// `exp(x[0] - m) + ... + exp(x[n - 1] - m)` in f64 (the second pass of
