@@ -606,8 +606,10 @@ int32_t numkern_mean(const numkern_array *x, const int64_t *axes, int32_t naxes,
 // out = the variance of x (f32 or f64) over `axes` (NULL: all): the sum
 // of squared deviations from the mean divided by max(n - ddof, 0) (NumPy's
 // `var(ddof=)`; n - ddof <= 0 gives inf or NaN as NumPy's division does).
-// Two passes (the mean, then the deviations), both in f64 as numkern_sum,
-// never E[x^2] - E[x]^2. NaN over no elements. out f32 or f64. Error:
+// One pass over memory, in f64: each block of 256 elements' mean, then
+// its squared deviations from that mean (the block still in L1), the
+// blocks joined by Chan et al.'s pairwise update; never E[x^2] - E[x]^2.
+// NaN over no elements. out f32 or f64. Error:
 // about (log2(n/256) + 23) eps_f64 relative to the sum of squared
 // deviations, then the rounding to out.
 // Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR,
