@@ -24,9 +24,6 @@ pub(crate) const PANEL: usize = TRANSPOSE_TILE;
 /// them is one subtree of the block tree). 64 blocks = 16384 elements.
 const CHUNK_BLOCKS: usize = 64;
 
-/// How many blocks ahead a contiguous fold prefetches (2 KiB of f32).
-const PREFETCH_BLOCKS: usize = 2;
-
 /// Which axes of an `ndim`-d array `axes` names (None: all of them, as
 /// NumPy's `axis=None`). Negative axes count from the end; an axis out of
 /// range or named twice is an error naming it.
@@ -149,16 +146,7 @@ impl Plan {
         let len = SUM_BLOCK.min(self.count - start);
         match axes {
             [] => f(std::slice::from_raw_parts(base, len)),
-            [(_, 1)] => {
-                // The block PREFETCH_BLOCKS ahead, a line at a time: the
-                // hardware prefetchers alone leave a one-thread f32 sum
-                // at well under the read loop's bandwidth.
-                let ahead = base.wrapping_add(start + PREFETCH_BLOCKS * SUM_BLOCK) as *const u8;
-                for line in (0..SUM_BLOCK * std::mem::size_of::<T>()).step_by(64) {
-                    crate::simd::prefetch(ahead.wrapping_add(line));
-                }
-                f(std::slice::from_raw_parts(base.add(start), len))
-            }
+            [(_, 1)] => f(std::slice::from_raw_parts(base.add(start), len)),
             axes => {
                 // Gather the block in C order, from the multi-index of `start`.
                 let mut buf = [T::default(); SUM_BLOCK];

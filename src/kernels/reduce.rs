@@ -102,7 +102,7 @@ unsafe fn sum_in_vectors<S: Simd, E: DotLoad<S>, M: SumMap, const ACC: usize>(n:
     for (u, s) in acc.iter_mut().enumerate().take(rest.div_ceil(l)) {
         let m = l.min(rest - u * l);
         let v = M::vec(E::load_lanes(x.add(i + u * l), 0, m), av);
-        *s = s.add(if m == l { v } else { E::V::select(E::V::mask_from_bits((1u64 << m) - 1), v, E::V::splat(-0.0)) });
+        *s = s.add(if m == l { v } else { E::V::select(E::V::mask_from_bits(crate::simd::low_bits(m)), v, E::V::splat(-0.0)) });
     }
     // The halving tree over the 16 slots: its levels of a whole vector
     // apart between the accumulators, the rest across one vector's lanes.
@@ -225,7 +225,9 @@ pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
 pub const OUTER_WIDTH: usize = 64;
 
 /// Rows ahead an outer kernel prefetches: each row's columns are a few
-/// cache lines, and the rows are far apart.
+/// cache lines, and the rows are far apart. Sum and max of a 4096x4096
+/// f32 along axis 0 (Zen 4, one thread): 10.3 and 11.5 ms without, 5.8
+/// and 6.2 ms with 8 rows (24 rows was no better).
 const OUTER_PREFETCH_ROWS: usize = 8;
 
 /// Prefetches `bytes` from `p` a line at a time.

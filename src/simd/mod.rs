@@ -200,7 +200,13 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// Never faults, whatever the address.
     #[inline(always)]
     fn prefetch<T>(p: *const T) {
-        prefetch(p)
+        // SAFETY: a prefetch never faults.
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = p;
     }
     /// Each lane's bit pattern shifted left by `N` (as a u32), e.g. to move
     /// an integer held in the low mantissa bits into the exponent field.
@@ -278,18 +284,4 @@ pub(crate) fn low_bits(n: usize) -> u64 {
     } else {
         (1u64 << n) - 1
     }
-}
-
-/// Hints that the cache line at `p` will be read soon (`prefetcht0` on
-/// x86-64, where every tier has it; a no-op elsewhere). Never faults,
-/// whatever the address.
-#[inline(always)]
-pub fn prefetch<T>(p: *const T) {
-    // SAFETY: a prefetch never faults.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
