@@ -96,6 +96,14 @@ pub(crate) fn fail<T>(kind: ErrorKind, message: impl Into<String>) -> Result<T> 
     Err(Error::new(kind, message))
 }
 
+/// Prefixes an error message with the operation's name.
+pub(crate) fn named<T>(name: &str, r: Result<T>) -> Result<T> {
+    r.map_err(|mut e| {
+        e.message = format!("{name}: {}", e.message);
+        e
+    })
+}
+
 /// The name and description of a status code.
 pub fn status_string(status: i32) -> &'static str {
     match status {

@@ -6,7 +6,7 @@
 
 use super::exec::{copy_raw, elementwise, prepare, Exec};
 use crate::dtype::{DType, Element};
-use crate::error::{fail, ErrorKind, Result};
+use crate::error::{fail, named, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::kernels::{self, BinaryOp, CompareOp, KernelFloat, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
 
@@ -190,13 +190,6 @@ pub unsafe fn copy_into_raw(exec: Exec, src: &RawArray, dst: &RawArray) -> Resul
     Ok(())
 }
 
-/// Prefixes an error message with the operation's name.
-fn named<T>(name: &str, r: Result<T>) -> Result<T> {
-    r.map_err(|mut e| {
-        e.message = format!("{name}: {}", e.message);
-        e
-    })
-}
 
 impl Exec {
     /// out = op(x) for the parameterless unary ops.

@@ -8,8 +8,9 @@ use super::exec::contiguous_copy;
 use super::softmax::for_rows;
 use super::Exec;
 use crate::dtype::{DType, Element, Real};
-use crate::error::{fail, shape_str, Error, ErrorKind, Result};
+use crate::error::{fail, shape_str, named, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
+use super::reduce::float_args;
 use crate::framework::reduce::{normalize_axes, put, scratch, tree, Fold, Plan};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::{broadcast_shapes, broadcast_to, normalize_axis};
@@ -36,16 +37,6 @@ impl LossReduction {
             _ => fail(ErrorKind::InvalidArgument, format!("argument `reduction`: {code} is not NUMKERN_REDUCTION_NONE (0), _MEAN (1) or _SUM (2)")),
         }
     }
-}
-
-fn float_args(what: &str, args: &[(&RawArray, &str)]) -> Result<DType> {
-    let dtype = args[0].0.dtype;
-    for (a, name) in args {
-        if !a.dtype.is_float() || a.dtype != dtype {
-            return fail(ErrorKind::Dtype, format!("{what}: argument `{name}` must be {} like `{}`, got {}", if dtype.is_float() { dtype.name() } else { "float32 or float64" }, args[0].1, a.dtype.name()));
-        }
-    }
-    Ok(dtype)
 }
 
 fn scalar_out(what: &str, out: &RawArray) -> Result<()> {
@@ -116,15 +107,9 @@ pub unsafe fn error_metric_raw(exec: Exec, metric: ErrorMetric, a: &RawArray, b:
     if !out.dtype.is_float() {
         return fail(ErrorKind::Dtype, format!("{what}: argument `out` must be float32 or float64, got {}", out.dtype.name()));
     }
-    let shape = broadcast_shapes(&[a.shape(), b.shape()]).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let shape = named(what, broadcast_shapes(&[a.shape(), b.shape()]))?;
     let (a, b) = (broadcast_to(a, &shape)?, broadcast_to(b, &shape)?);
-    let reduced = normalize_axes(shape.len(), axes).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let reduced = named(what, normalize_axes(shape.len(), axes))?;
     let plan = Plan::new(what, &a, &reduced, out)?.with_second(&b, &reduced);
     out.check_writable("out")?;
     let n = plan.count as f64;
@@ -163,10 +148,7 @@ impl ClassRows {
         if logits.ndim == 0 {
             return fail(ErrorKind::Axis, format!("{what}: axis {axis} is out of bounds for array of dimension 0"));
         }
-        let axis = normalize_axis(axis, logits.ndim).map_err(|mut e| {
-            e.message = format!("{what}: {}", e.message);
-            e
-        })?;
+        let axis = named(what, normalize_axis(axis, logits.ndim))?;
         let row_shape: Vec<usize> = (0..logits.ndim).filter(|&k| k != axis).map(|k| logits.shape[k]).collect();
         if labels.shape() != row_shape.as_slice() {
             return fail(
@@ -424,10 +406,7 @@ impl<T: Real + Send + Sync> Fold<T> for BceFold {
 pub unsafe fn bce_with_logits_raw(exec: Exec, z: &RawArray, y: &RawArray, reduction: LossReduction, out: &RawArray) -> Result<()> {
     let what = "binary_cross_entropy_with_logits";
     float_args(what, &[(z, "logits"), (y, "targets"), (out, "out")])?;
-    let y = broadcast_to(y, z.shape()).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let y = named(what, broadcast_to(y, z.shape()))?;
     // "none" is a reduction over no axes: one element per output.
     let reduced = match reduction {
         LossReduction::None => [false; MAX_NDIM],

@@ -4,28 +4,16 @@
 //! the variance), so f32 rows with a large mean normalize exactly enough.
 
 use super::exec::{contiguous_copy, copy_raw};
-use super::reduce::{reduce_raw, Reduction};
+use super::reduce::{float_args, reduce_raw, Reduction};
 use super::Exec;
 use crate::dtype::{DType, Element};
-use crate::error::{fail, shape_str, ErrorKind, Result};
+use crate::error::{fail, shape_str, named, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::reduce::{normalize_axes, reduced_shape, scratch, tree};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::broadcast_to;
 use crate::kernels::reduce::SUM_BLOCK;
 use crate::kernels::{self, BinaryOp, KernelFloat, ReduceKernels};
-
-fn same_float(what: &str, x: &RawArray, args: &[(&RawArray, &str)]) -> Result<()> {
-    if !x.dtype.is_float() {
-        return fail(ErrorKind::Dtype, format!("{what}: argument `x` must be float32 or float64, got {}", x.dtype.name()));
-    }
-    for (a, name) in args {
-        if a.dtype != x.dtype {
-            return fail(ErrorKind::Dtype, format!("{what}: argument `{name}` must be {} like `x`, got {}", x.dtype.name(), a.dtype.name()));
-        }
-    }
-    Ok(())
-}
 
 fn same_shape(what: &str, x: &RawArray, out: &RawArray) -> Result<()> {
     if out.shape() != x.shape() {
@@ -51,12 +39,9 @@ fn temp(dtype: DType, shape: &[usize], temps: &mut Vec<Vec<u64>>) -> Result<RawA
 /// The arrays must describe valid memory (C callers' contract).
 pub unsafe fn standardize_raw(exec: Exec, x: &RawArray, axes: Option<&[i64]>, eps: f64, out: &RawArray) -> Result<()> {
     let what = "standardize";
-    same_float(what, x, &[(out, "out")])?;
+    float_args(what, &[(x, "x"), (out, "out")])?;
     same_shape(what, x, out)?;
-    let reduced = normalize_axes(x.ndim, axes).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let reduced = named(what, normalize_axes(x.ndim, axes))?;
     out.check_writable("out")?;
     let kept = reduced_shape(x.shape(), &reduced[..x.ndim], true);
     let mut temps = Vec::new();
@@ -90,13 +75,10 @@ pub unsafe fn standardize_raw(exec: Exec, x: &RawArray, axes: Option<&[i64]>, ep
 /// The arrays must describe valid memory (C callers' contract).
 pub unsafe fn standardize_with_raw(exec: Exec, x: &RawArray, mean: &RawArray, std: &RawArray, out: &RawArray) -> Result<()> {
     let what = "standardize_with";
-    same_float(what, x, &[(mean, "mean"), (std, "std"), (out, "out")])?;
+    float_args(what, &[(x, "x"), (mean, "mean"), (std, "std"), (out, "out")])?;
     same_shape(what, x, out)?;
     for a in [mean, std] {
-        broadcast_to(a, x.shape()).map_err(|mut e| {
-            e.message = format!("{what}: {}", e.message);
-            e
-        })?;
+        named(what, broadcast_to(a, x.shape()))?;
     }
     out.check_writable("out")?;
     // std read after out is written: copied first if they share memory.
@@ -124,10 +106,10 @@ pub unsafe fn row_norm_raw(exec: Exec, kind: RowNorm, x: &RawArray, naxes: i64, 
     let what = if kind == RowNorm::Layer { "layer_norm" } else { "rms_norm" };
     // RMSNorm has no shift.
     let beta = if kind == RowNorm::Rms { None } else { beta };
-    let mut args = vec![(out, "out")];
+    let mut args = vec![(x, "x"), (out, "out")];
     args.extend(gamma.map(|g| (g, "gamma")));
     args.extend(beta.map(|b| (b, "beta")));
-    same_float(what, x, &args)?;
+    float_args(what, &args)?;
     same_shape(what, x, out)?;
     if naxes < 1 || naxes as usize > x.ndim {
         return fail(ErrorKind::Axis, format!("{what}: normalizing over the last {naxes} axes of an array of dimension {}", x.ndim));

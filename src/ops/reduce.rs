@@ -7,7 +7,7 @@
 use super::exec::contiguous_copy;
 use super::Exec;
 use crate::dtype::{DType, Element, Real};
-use crate::error::{fail, ErrorKind, Result};
+use crate::error::{fail, named, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
 use crate::framework::reduce::{normalize_axes, put, scratch, Fold, Plan};
@@ -139,6 +139,18 @@ fn dtype_list(ds: &[DType]) -> String {
     }
 }
 
+/// Checks that the arguments are float32 or float64 of the first one's
+/// dtype, which it returns.
+pub(crate) fn float_args(what: &str, args: &[(&RawArray, &str)]) -> Result<DType> {
+    let dtype = args[0].0.dtype;
+    for (a, name) in args {
+        if !a.dtype.is_float() || a.dtype != dtype {
+            return fail(ErrorKind::Dtype, format!("{what}: argument `{name}` must be {} like `{}`, got {}", if dtype.is_float() { dtype.name() } else { "float32 or float64" }, args[0].1, a.dtype.name()));
+        }
+    }
+    Ok(dtype)
+}
+
 /// `out = op(x)` over `axes` (None: all axes). `out` has the reduced shape
 /// with the reduced axes kept as extent 1 or dropped; any strides.
 ///
@@ -153,10 +165,7 @@ pub unsafe fn reduce_raw(exec: Exec, op: Reduction, x: &RawArray, axes: Option<&
     if !outs.contains(&out.dtype) {
         return fail(ErrorKind::Dtype, format!("{what}: argument `out` must be {}, got {}", dtype_list(outs), out.dtype.name()));
     }
-    let reduced = normalize_axes(x.ndim, axes).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let reduced = named(what, normalize_axes(x.ndim, axes))?;
     let plan = Plan::new(what, x, &reduced, out)?;
     out.check_writable("out")?;
     if plan.count == 0 && plan.outputs > 0 {

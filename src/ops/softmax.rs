@@ -5,7 +5,7 @@
 use super::exec::contiguous_copy;
 use super::Exec;
 use crate::dtype::{DType, Element};
-use crate::error::{fail, shape_str, Error, ErrorKind, Result};
+use crate::error::{fail, shape_str, named, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
 use crate::framework::reduce::scratch;
@@ -45,19 +45,11 @@ pub(crate) fn for_rows(shape: &[usize], axis: usize, xs: &[isize], os: &[isize],
 /// The arrays must describe valid memory (C callers' contract).
 pub unsafe fn softmax_raw(exec: Exec, x: &RawArray, axis: i64, out: &RawArray, log: bool, masked: MaskedRows) -> Result<()> {
     let what = if log { "log_softmax" } else { "softmax" };
-    if !x.dtype.is_float() {
-        return fail(ErrorKind::Dtype, format!("{what}: argument `x` must be float32 or float64, got {}", x.dtype.name()));
-    }
-    if out.dtype != x.dtype {
-        return fail(ErrorKind::Dtype, format!("{what}: argument `out` must be {} like `x`, got {}", x.dtype.name(), out.dtype.name()));
-    }
+    super::reduce::float_args(what, &[(x, "x"), (out, "out")])?;
     if x.ndim == 0 {
         return fail(ErrorKind::Axis, format!("{what}: axis {axis} is out of bounds for array of dimension 0"));
     }
-    let axis = normalize_axis(axis, x.ndim).map_err(|mut e| {
-        e.message = format!("{what}: {}", e.message);
-        e
-    })?;
+    let axis = named(what, normalize_axis(axis, x.ndim))?;
     if out.shape() != x.shape() {
         return fail(ErrorKind::ShapeMismatch, format!("{what}: output has shape {} but input has shape {}", shape_str(out.shape()), shape_str(x.shape())));
     }
