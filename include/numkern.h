@@ -150,8 +150,9 @@
 // Elements a block holds.
 #define SUM_BLOCK 256
 
-// The most columns an outer kernel takes at once.
-#define OUTER_WIDTH 64
+// The most columns an outer kernel takes at once: long runs of each row
+// (4 KiB of f32), which the memory system streams as it streams whole rows.
+#define OUTER_WIDTH 1024
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).

@@ -10,7 +10,6 @@ use common::*;
 use common::Rng;
 use numkern::error::{NUMKERN_ERR_AXIS, NUMKERN_ERR_DTYPE, NUMKERN_ERR_INVALID_ARGUMENT, NUMKERN_ERR_NULL_POINTER, NUMKERN_ERR_SHAPE_MISMATCH, NUMKERN_OK};
 use numkern::ffi::*;
-use numkern::framework::array::numkern_array;
 use numkern::framework::reduce::reduced_shape;
 use numkern::ops::{Exec, MaskedRows, Reduction};
 use numkern::dtype::DType;
@@ -325,6 +324,9 @@ fn bitwise_identical_across_tiers_threads_and_layouts() {
             b_t[j * r + i] = b[i * c + j];
         }
     }
+    let (wr, wc) = (300, 1031);
+    let w: Vec<f64> = (0..wr * wc).map(|i| if i % 3001 == 7 { f64::NAN } else { ((i * 7919) % 10007) as f64 / 97.0 - 51.0 }).collect();
+    let w_t: Vec<f64> = (0..wr * wc).map(|k| w[(k % wr) * wc + k / wr]).collect();
     for &op in OPS {
         let mut want: Option<Vec<Vec<u64>>> = None;
         for tier in numkern::available_tiers() {
@@ -346,6 +348,10 @@ fn bitwise_identical_across_tiers_threads_and_layouts() {
                 let special_cols = bits(e, op, &b, 0, &[r, c], &[c as isize, 1], Some(&[0]));
                 assert_eq!(bits(e, op, &b_t, 0, &[r, c], &[1, r as isize], Some(&[0])), special_cols, "{op:?} {tier:?} {threads}: layout changed the axis-0 result with specials");
                 got.push(special_cols);
+                // Wider than one outer run, with partial vectors at its end.
+                let wide = bits(e, op, &w, 0, &[wr, wc], &[wc as isize, 1], Some(&[0]));
+                assert_eq!(bits(e, op, &w_t, 0, &[wr, wc], &[1, wr as isize], Some(&[0])), wide, "{op:?} {tier:?} {threads}: layout changed the wide axis-0 result");
+                got.push(wide);
                 match &want {
                     None => want = Some(got),
                     Some(w) => assert!(&got == w, "{op:?}: {tier:?} with {threads} threads differs"),

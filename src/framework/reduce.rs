@@ -216,8 +216,15 @@ impl Plan {
             return run_chunks(self.outputs, 4096, threads, |r| r.for_each(|o| write(o, self.offsets(o).1, None)));
         }
         if let (Some((tile, d)), true) = (self.panels(tile), self.outputs >= threads * PANEL) {
-            // Folds with outer kernels read whole rows of wider panels.
-            let pw = if F::OUTER { OUTER_WIDTH } else { PANEL };
+            // Folds with outer kernels take panels as wide as leaves each
+            // thread two (the rows read in long runs, see outer_panel).
+            let pw = match F::OUTER {
+                true => {
+                    let pieces = if threads > 1 { (2 * threads).div_ceil(self.outputs / d) } else { 1 };
+                    d.div_ceil(pieces).next_multiple_of(PANEL).clamp(4 * PANEL, MAX_OUTER_PANEL)
+                }
+                false => PANEL,
+            };
             let per_row = d.div_ceil(pw);
             let per_chunk = (CHUNK_BLOCKS * SUM_BLOCK / (self.count * pw)).max(1);
             return run_chunks(self.outputs / d * per_row, per_chunk, threads, |r| {
@@ -278,16 +285,20 @@ impl Plan {
         let (n, s) = self.reduced[0];
         let base = x.offset(self.offsets(o0).0);
         if F::OUTER {
-            // One stack per output on the heap (a panel is OUTER_WIDTH
-            // wide); without the memory, PANEL outputs at a time.
+            // The outputs' block values and stacks on the heap; without the
+            // memory, PANEL outputs at a time on the stack.
+            let depth = (usize::BITS - n.div_ceil(SUM_BLOCK).leading_zeros()) as usize;
             let mut heap = Vec::new();
-            if heap.try_reserve_exact(width).is_ok() {
-                heap.resize(width, Stack::<F::Acc>::new());
-                return self.outer_panel(base, o0, &mut heap, f, write);
+            if heap.try_reserve_exact((depth + 1) * width).is_ok() {
+                heap.resize((depth + 1) * width, F::Acc::default());
+                let (vals, stacks) = heap.split_at_mut(width);
+                return self.outer_panel(base, o0, vals, Stacks::new(stacks, width), f, write);
             }
+            let mut buf = [F::Acc::default(); (MAX_DEPTH + 1) * PANEL];
             for w0 in (0..width).step_by(PANEL) {
-                let mut stacks = [Stack::<F::Acc>::new(); PANEL];
-                self.outer_panel(base.add(w0), o0 + w0, &mut stacks[..PANEL.min(width - w0)], f, write);
+                let w = PANEL.min(width - w0);
+                let (vals, stacks) = buf.split_at_mut(w);
+                self.outer_panel(base.add(w0), o0 + w0, vals, Stacks::new(stacks, w), f, write);
             }
             return;
         }
@@ -313,23 +324,70 @@ impl Plan {
 }
 
 impl Plan {
-    /// [`Plan::panel`] with the fold's outer kernel: the `stacks.len()`
+    /// [`Plan::panel`] with the fold's outer kernel: the `stacks.width`
     /// outputs from `o0` (output `o0`'s first element at `base`), block by
-    /// block down the contiguous columns, without a transpose.
-    unsafe fn outer_panel<T: Copy + Default, F: Fold<T>>(&self, base: *const T, o0: usize, stacks: &mut [Stack<F::Acc>], f: &F, write: &impl Fn(usize, isize, Option<F::Acc>)) {
+    /// block down the contiguous columns, without a transpose; `vals`
+    /// holds one block value per output.
+    unsafe fn outer_panel<T: Copy + Default, F: Fold<T>>(&self, base: *const T, o0: usize, vals: &mut [F::Acc], mut stacks: Stacks<F::Acc>, f: &F, write: &impl Fn(usize, isize, Option<F::Acc>)) {
         let (n, s) = self.reduced[0];
-        let width = stacks.len();
-        let mut vals = [F::Acc::default(); OUTER_WIDTH];
+        let width = stacks.width;
+        // Block by block, each in runs of OUTER_WIDTH columns: the next run
+        // continues the rows the last one read (long streams the hardware
+        // prefetches; a run at a time down all the blocks ran at half speed).
         for b in 0..n.div_ceil(SUM_BLOCK) {
-            let start = b * SUM_BLOCK;
-            f.outer(o0, start, SUM_BLOCK.min(n - start), base.wrapping_offset(start as isize * s), s, &mut vals[..width]);
-            for (v, stack) in vals.iter().zip(stacks.iter_mut()) {
-                stack.push(*v, |a, b| f.join(a, b));
+            let (start, rows) = (b * SUM_BLOCK, SUM_BLOCK.min(n - b * SUM_BLOCK));
+            for (k, run) in vals.chunks_mut(OUTER_WIDTH).enumerate() {
+                let at = base.wrapping_offset(start as isize * s).add(k * OUTER_WIDTH);
+                f.outer(o0 + k * OUTER_WIDTH, start, rows, at, s, run);
             }
+            stacks.push(vals, |a, b| f.join(a, b));
         }
-        for (w, stack) in stacks.iter().enumerate() {
-            write(o0 + w, self.offsets(o0 + w).1, stack.finish(|a, b| f.join(a, b)));
+        for w in 0..width {
+            write(o0 + w, self.offsets(o0 + w).1, stacks.finish(w, |a, b| f.join(a, b)));
         }
+    }
+}
+
+/// The widest panel of an outer fold (its block values and stacks are
+/// on the heap).
+const MAX_OUTER_PANEL: usize = 8192;
+
+/// The deepest a stack of block values gets (a run of 2^63 blocks).
+const MAX_DEPTH: usize = 64;
+
+/// [`Stack`]s of `width` neighbouring outputs whose block values come in
+/// step: one row of `width` values per level, the levels shared.
+struct Stacks<'a, A> {
+    vals: &'a mut [A],
+    levels: [u32; MAX_DEPTH],
+    depth: usize,
+    width: usize,
+}
+
+impl<'a, A: Copy> Stacks<'a, A> {
+    /// Stacks over `vals`, room for `vals.len() / width` levels.
+    fn new(vals: &'a mut [A], width: usize) -> Self {
+        Stacks { vals, levels: [0; MAX_DEPTH], depth: 0, width }
+    }
+    /// Pushes each output's next block value (`row`, joined in place).
+    fn push(&mut self, row: &mut [A], join: impl Fn(A, A) -> A) {
+        let w = self.width;
+        let mut level = 0;
+        while self.depth > 0 && self.levels[self.depth - 1] == level {
+            self.depth -= 1;
+            for (v, &below) in row.iter_mut().zip(&self.vals[self.depth * w..(self.depth + 1) * w]) {
+                *v = join(below, *v);
+            }
+            level += 1;
+        }
+        self.vals[self.depth * w..(self.depth + 1) * w].copy_from_slice(row);
+        self.levels[self.depth] = level;
+        self.depth += 1;
+    }
+    /// Output `j`'s value, as [`Stack::finish`].
+    fn finish(&self, j: usize, join: impl Fn(A, A) -> A) -> Option<A> {
+        let top = self.depth.checked_sub(1)?;
+        Some((0..top).rev().fold(self.vals[top * self.width + j], |acc, d| join(self.vals[d * self.width + j], acc)))
     }
 }
 

@@ -11,7 +11,7 @@ use crate::error::{fail, named, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
 use crate::framework::overlap;
 use crate::framework::reduce::{normalize_axes, put, scratch, Fold, Plan};
-use crate::kernels::reduce::OUTER_WIDTH;
+use crate::kernels::reduce::{OUTER_WIDTH, SUM_BLOCK};
 use crate::framework::threads::Shared;
 use crate::kernels::{self, ExtremeFn, ExtremeKernel, KernelFloat, ReduceKernels, SumKernel};
 
@@ -349,13 +349,18 @@ impl<T: Send + Sync> Fold<T> for VarFold<T> {
         (n, mean, unsafe { (self.dev2.block)(xs.len(), xs.as_ptr(), mean) })
     }
     unsafe fn outer(&self, _o0: usize, _start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(f64, f64, f64)]) {
-        let (w, n) = (vals.len(), rows as f64);
+        let n = rows as f64;
+        // Columns few enough that the block is still in L2 for the second pass.
+        let tile = (256 << 10) / (SUM_BLOCK * std::mem::size_of::<T>());
         let (mut mean, mut m2) = ([0.0f64; OUTER_WIDTH], [0.0f64; OUTER_WIDTH]);
-        (self.sum.outer)(rows, x, s, w, std::ptr::null(), 0.0, mean.as_mut_ptr());
-        mean.iter_mut().for_each(|m| *m /= n);
-        (self.dev2.outer)(rows, x, s, w, mean.as_ptr(), 0.0, m2.as_mut_ptr());
-        for (k, v) in vals.iter_mut().enumerate() {
-            *v = (n, mean[k], m2[k]);
+        for (c, vals) in vals.chunks_mut(tile).enumerate() {
+            let (x, w) = (x.add(c * tile), vals.len());
+            (self.sum.outer)(rows, x, s, w, std::ptr::null(), 0.0, mean.as_mut_ptr());
+            mean[..w].iter_mut().for_each(|m| *m /= n);
+            (self.dev2.outer)(rows, x, s, w, mean.as_ptr(), 0.0, m2.as_mut_ptr());
+            for (k, v) in vals.iter_mut().enumerate() {
+                *v = (n, mean[k], m2[k]);
+            }
         }
     }
     fn join(&self, (na, ma, qa): (f64, f64, f64), (nb, mb, qb): (f64, f64, f64)) -> (f64, f64, f64) {
