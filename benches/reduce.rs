@@ -11,7 +11,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use criterion::measurement::WallTime;
-use numkern::ops::{CrossEntropyOptions, Exec, MaskedRows, Reduction, RowNorm};
+use numkern::ops::{CrossEntropyOptions, ErrorMetric, Exec, LossReduction, MaskedRows, Reduction, RowNorm};
 use numkern::{ArrayView, ArrayViewMut, Element};
 use std::hint::black_box;
 use std::time::Duration;
@@ -145,10 +145,98 @@ fn rows(c: &mut Criterion) {
     g.finish();
 }
 
+/// The other reductions over 1.6e7 f32 (all axes) beside a read: the
+/// same framework and kernels as the five above, each its own map.
+fn other_reductions(c: &mut Criterion) {
+    let n = 16_000_000;
+    let x: Vec<f32> = (0..n).map(|i| ((i * 7919 % 1000) as f32) * 0.01 - 5.0).collect();
+    let xv = ArrayView::from_slice(&x, &[n]).unwrap();
+    let ops = [
+        ("prod", Reduction::Prod),
+        ("var", Reduction::Var { ddof: 1.0 }),
+        ("min", Reduction::Min),
+        ("ptp", Reduction::Ptp),
+        ("nansum", Reduction::NanSum),
+        ("nanmean", Reduction::NanMean),
+        ("nanmin", Reduction::NanMin),
+        ("nanmax", Reduction::NanMax),
+        ("norm_l1", Reduction::NormL1),
+        ("norm_l2", Reduction::NormL2),
+        ("norm_max", Reduction::NormMax),
+        ("logsumexp", Reduction::LogSumExp),
+        ("argmin", Reduction::ArgMin),
+        ("count_nonzero", Reduction::CountNonzero),
+        ("any", Reduction::Any),
+        ("all", Reduction::All),
+    ];
+    for (name, op) in ops {
+        let mut g = group(c, format!("{name}/f32/all_1.6e7"), n * 4);
+        let (mut f, mut i, mut m) = (0f32, 0i64, 0u8);
+        for threads in [1, 2] {
+            g.bench_function(BenchmarkId::new("read", format!("{threads}t")), |b| b.iter(|| black_box(read_all(black_box(&x), threads))));
+            let e = exec(threads);
+            g.bench_function(BenchmarkId::new("numkern", format!("{threads}t")), |b| {
+                b.iter(|| match op {
+                    Reduction::ArgMin | Reduction::CountNonzero => e.reduce(op, &xv, None, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut i), &[]).unwrap()).unwrap(),
+                    Reduction::Any | Reduction::All => e.reduce(op, &xv, None, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut m), &[]).unwrap()).unwrap(),
+                    _ => e.reduce(op, &xv, None, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut f), &[]).unwrap()).unwrap(),
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+/// The other losses and normalizations on (4096, 1000) f32, beside a
+/// read (scalar results) or a copy (array results).
+fn other_losses(c: &mut Criterion) {
+    let (r, n) = (4096usize, 1000usize);
+    let x: Vec<f32> = (0..r * n).map(|i| ((i * 7919 % 1000) as f32) * 0.01 - 5.0).collect();
+    let t: Vec<f32> = (0..r * n).map(|i| (i % 2) as f32).collect();
+    let labels: Vec<i64> = (0..r).map(|i| (i * 31 % n) as i64).collect();
+    let (xv, tv) = (ArrayView::from_slice(&x, &[r, n]).unwrap(), ArrayView::from_slice(&t, &[r, n]).unwrap());
+    let mut y = vec![0f32; r * n];
+    let mut s = 0f32;
+    let cases = ["mse", "mae", "bce_with_logits", "accuracy", "standardize_axis0", "rms_norm"];
+    for name in cases {
+        let writes = name == "standardize_axis0" || name == "rms_norm";
+        let mut g = group(c, format!("{name}/f32/{r}x{n}"), r * n * 4 * if writes || name == "accuracy" { 1 } else { 2 });
+        for threads in [1, 2] {
+            if writes {
+                g.bench_function(BenchmarkId::new("copy", format!("{threads}t")), |b| b.iter(|| copy_all(black_box(&x), &mut y, threads)));
+            } else if name == "accuracy" {
+                g.bench_function(BenchmarkId::new("read", format!("{threads}t")), |b| b.iter(|| black_box(read_all(black_box(&x), threads))));
+            } else {
+                // Both operands.
+                g.bench_function(BenchmarkId::new("read", format!("{threads}t")), |b| b.iter(|| black_box(read_all(black_box(&x), threads) ^ read_all(black_box(&t), threads))));
+            }
+            let e = exec(threads);
+            g.bench_function(BenchmarkId::new("numkern", format!("{threads}t")), |b| {
+                b.iter(|| {
+                    let mut scalar = ArrayViewMut::from_slice(std::slice::from_mut(&mut s), &[]).unwrap();
+                    match name {
+                        "mse" => e.error_metric(ErrorMetric::Mse, &xv, &tv, None, &mut scalar).unwrap(),
+                        "mae" => e.error_metric(ErrorMetric::Mae, &xv, &tv, None, &mut scalar).unwrap(),
+                        "bce_with_logits" => e.bce_with_logits(&xv, &tv, LossReduction::Mean, &mut scalar).unwrap(),
+                        "accuracy" => {
+                            black_box(e.accuracy(&xv, &ArrayView::from_slice(&labels, &[r]).unwrap(), 1).unwrap());
+                        }
+                        "standardize_axis0" => e.standardize(&xv, Some(&[0]), 1e-8, &mut ArrayViewMut::from_slice(&mut y, &[r, n]).unwrap()).unwrap(),
+                        _ => e.row_norm(RowNorm::Rms, &xv, 1, None, None, 1e-5, &mut ArrayViewMut::from_slice(&mut y, &[r, n]).unwrap()).unwrap(),
+                    }
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
 fn benches(c: &mut Criterion) {
     reductions::<f32>(c, "f32");
     reductions::<f64>(c, "f64");
     rows(c);
+    other_reductions(c);
+    other_losses(c);
 }
 
 criterion_group!(reduce, benches);

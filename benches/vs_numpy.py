@@ -41,9 +41,26 @@ def desc(a):
 lib = ctypes.CDLL(os.path.join(ROOT, "target", "release", "libnumkern.so"))
 P = ctypes.POINTER(Desc)
 I64P = ctypes.POINTER(ctypes.c_int64)
-for name in ["sum", "mean", "max", "argmax"]:
+# The reductions taking (x, axes, naxes, out), their NumPy forms and out dtypes.
+OTHER_REDUCTIONS = [
+    ("prod", np.prod, None), ("min", np.min, None), ("ptp", np.ptp, None),
+    ("nansum", np.nansum, None), ("nanmean", np.nanmean, None), ("nanmin", np.nanmin, None), ("nanmax", np.nanmax, None),
+    ("norm_l1", lambda x: np.linalg.norm(x, 1), None), ("norm_l2", np.linalg.norm, None),
+    ("norm_max", lambda x: np.linalg.norm(x, np.inf), None),
+    ("logsumexp", lambda x: (lambda m: m + np.log(np.sum(np.exp(x - m))))(np.max(x)), None),
+    ("argmin", np.argmin, np.int64), ("count_nonzero", np.count_nonzero, np.int64),
+    ("any", np.any, np.uint8), ("all", np.all, np.uint8),
+]
+for name in ["sum", "mean", "max", "argmax"] + [r[0] for r in OTHER_REDUCTIONS]:
     getattr(lib, "numkern_" + name).argtypes = [P, I64P, ctypes.c_int32, P]
 lib.numkern_std.argtypes = [P, I64P, ctypes.c_int32, ctypes.c_double, P]
+lib.numkern_var.argtypes = [P, I64P, ctypes.c_int32, ctypes.c_double, P]
+for name in ["mse", "rmse", "mae"]:
+    getattr(lib, "numkern_" + name).argtypes = [P, P, I64P, ctypes.c_int32, P]
+lib.numkern_binary_cross_entropy_with_logits.argtypes = [P, P, ctypes.c_int32, P]
+lib.numkern_accuracy.argtypes = [P, P, ctypes.c_int64, P]
+lib.numkern_standardize.argtypes = [P, I64P, ctypes.c_int32, ctypes.c_double, P]
+lib.numkern_rms_norm.argtypes = [P, ctypes.c_int64, P, ctypes.c_double, P]
 lib.numkern_softmax.argtypes = [P, ctypes.c_int64, P, ctypes.c_int32]
 lib.numkern_cross_entropy.argtypes = [P, P, ctypes.c_int64, P, ctypes.c_int64, ctypes.c_double, ctypes.c_int32, P]
 lib.numkern_layer_norm.argtypes = [P, ctypes.c_int64, P, P, ctypes.c_double, P]
@@ -62,14 +79,15 @@ def axes_arg(axis):
     return ctypes.cast(a, I64P), 1
 
 
-def reduction(name, x, axis):
-    out = np.empty(() if axis is None else (x.shape[1 - axis],), dtype=np.int64 if name == "argmax" else x.dtype)
+def reduction(name, x, axis, out_dtype=None):
+    out_dtype = out_dtype or (np.int64 if name == "argmax" else x.dtype)
+    out = np.empty(() if axis is None else (x.shape[1 - axis],), dtype=out_dtype)
     dx, do = desc(x), desc(out)
     ax, nax = axes_arg(axis)
     f = getattr(lib, "numkern_" + name)
     # The closures hold x, out and the axes: the descriptors alone would
     # leave numkern writing into freed memory.
-    if name == "std":
+    if name in ("std", "var"):
         return lambda x=x, out=out, ax=ax: check(f(ctypes.byref(dx), ax, nax, 0.0, ctypes.byref(do))), out
     return lambda x=x, out=out, ax=ax: check(f(ctypes.byref(dx), ax, nax, ctypes.byref(do))), out
 
@@ -93,6 +111,18 @@ def layer_norm_np(x, g, b, eps=1e-5):
     m = x.mean(axis=-1, keepdims=True)
     v = x.var(axis=-1, keepdims=True)
     return (x - m) / np.sqrt(v + eps) * g + b
+
+
+def bce_np(z, y):
+    """The stable form, in NumPy."""
+    return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+
+def call(f, *arrays_and_args):
+    """A numkern call on descriptors of the arrays (ndarray arguments) and
+    the other arguments as they are; the closure keeps the arrays alive."""
+    descs = [ctypes.byref(desc(a)) if isinstance(a, np.ndarray) else a for a in arrays_and_args]
+    return lambda arrays=arrays_and_args, descs=descs: check(f(*descs))
 
 
 def measure(pairs, reps):
@@ -140,14 +170,32 @@ def main():
     logits = rng.standard_normal((4096, 1000)).astype(np.float32)
     labels = rng.integers(0, 1000, 4096).astype(np.int64)
     loss = np.empty((), dtype=np.float32)
-    dl, dlab, dloss = desc(logits), desc(labels), desc(loss)
     cases.append(("cross_entropy f32 4096x1000 (tutorial form)", lambda: cross_entropy_np(labels, logits),
-                  lambda: check(lib.numkern_cross_entropy(ctypes.byref(dl), ctypes.byref(dlab), 1, None, -100, 0.0, 1, ctypes.byref(dloss)))))
+                  call(lib.numkern_cross_entropy, logits, labels, 1, None, -100, 0.0, 1, loss)))
     x = rng.standard_normal((4096, 1024)).astype(np.float32)
     g, b, y = np.full(1024, 1.5, np.float32), np.full(1024, 0.25, np.float32), np.empty((4096, 1024), np.float32)
-    dx, dg, db, dy = desc(x), desc(g), desc(b), desc(y)
-    cases.append(("layer_norm f32 4096x1024", lambda: layer_norm_np(x, g, b),
-                  lambda: check(lib.numkern_layer_norm(ctypes.byref(dx), 1, ctypes.byref(dg), ctypes.byref(db), 1e-5, ctypes.byref(dy)))))
+    cases.append(("layer_norm f32 4096x1024", lambda x=x, g=g, b=b: layer_norm_np(x, g, b),
+                  call(lib.numkern_layer_norm, x, 1, g, b, 1e-5, y)))
+
+    flat = rng.standard_normal(16_000_000).astype(np.float32)
+    for name, np_f, out_dtype in OTHER_REDUCTIONS + [("var", lambda x: np.var(x, ddof=1), None)]:
+        nk, _ = reduction(name, flat, None, out_dtype)
+        cases.append((f"{name} float32 1.6e7", lambda f=np_f, x=flat: f(x), nk))
+    a = rng.standard_normal((4096, 1000)).astype(np.float32)
+    t = (rng.random((4096, 1000)) < 0.5).astype(np.float32)
+    scalar, frac, y = np.empty((), np.float32), np.empty((), np.float64), np.empty_like(a)
+    for name, np_f in [("mse", lambda: np.mean((a - t) ** 2)), ("rmse", lambda: np.sqrt(np.mean((a - t) ** 2))),
+                       ("mae", lambda: np.mean(np.abs(a - t)))]:
+        cases.append((f"{name} f32 4096x1000", np_f, call(getattr(lib, "numkern_" + name), a, t, None, 0, scalar)))
+    cases.append(("bce_with_logits f32 4096x1000", lambda: bce_np(a, t),
+                  call(lib.numkern_binary_cross_entropy_with_logits, a, t, 1, scalar)))
+    cases.append(("accuracy f32 4096x1000", lambda: np.mean(labels == np.argmax(a, axis=1)),
+                  call(lib.numkern_accuracy, a, labels, 1, frac)))
+    axis0 = (ctypes.c_int64 * 1)(0)
+    cases.append(("standardize f32 4096x1000 axis 0", lambda: (a - a.mean(axis=0)) / np.sqrt(a.var(axis=0) + 1e-8),
+                  call(lib.numkern_standardize, a, ctypes.cast(axis0, I64P), 1, 1e-8, y)))
+    cases.append(("rms_norm f32 4096x1000", lambda: a / np.sqrt(np.mean(a * a, axis=-1, keepdims=True) + 1e-5),
+                  call(lib.numkern_rms_norm, a, 1, None, 1e-5, y)))
 
     print(f"threads {args.threads}, NumPy {np.__version__}, median of {args.reps}")
     print(f"{'case':48s} {'numpy':>11s} {'numkern':>11s} {'ratio':>8s}")

@@ -210,7 +210,7 @@ fn normalization_of_offset_rows_and_the_seed_pipeline() {
 }
 
 #[test]
-fn cross_entropy_is_bitwise_the_same_for_any_thread_count() {
+fn cross_entropy_and_bce_are_bitwise_the_same_for_any_thread_count_and_tier() {
     let mut rng = Rng(3);
     let (rows, c) = (3000, 100);
     let z: Vec<f32> = (0..rows * c).map(|_| normal(&mut rng) as f32).collect();
@@ -225,6 +225,21 @@ fn cross_entropy_is_bitwise_the_same_for_any_thread_count() {
             match want {
                 None => want = Some(out.to_bits()),
                 Some(w) => assert_eq!(out.to_bits(), w, "{tier:?} {threads}"),
+            }
+        }
+    }
+    // Binary cross-entropy too (the softplus kernel of every tier).
+    let y: Vec<f32> = (0..rows * c).map(|i| (i % 3 == 0) as u8 as f32).collect();
+    let mut want: Option<u32> = None;
+    for tier in numkern::available_tiers() {
+        for threads in [1, 2, 3, 8] {
+            let mut out = 0f32;
+            exec(tier, threads)
+                .bce_with_logits(&ArrayView::from_slice(&z, &[rows, c]).unwrap(), &ArrayView::from_slice(&y, &[rows, c]).unwrap(), LossReduction::Mean, &mut ArrayViewMut::from_slice(std::slice::from_mut(&mut out), &[]).unwrap())
+                .unwrap();
+            match want {
+                None => want = Some(out.to_bits()),
+                Some(w) => assert_eq!(out.to_bits(), w, "bce {tier:?} {threads}"),
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Every reduction over any axes (None, subsets, negative, out of range,
 //! repeated), into outputs of the kept or dropped shape (or any other),
-//! on descriptors of every kind, and softmax / log_softmax along any axis:
+//! on descriptors of every kind, softmax / log_softmax along any axis,
+//! and the losses, error metrics and normalizations:
 //! the harness's checks (untouched buffers on error, bitwise the same on
 //! every tier and thread count), and sum and mean held to a compensated
 //! reference within the documented bound.
@@ -68,11 +69,90 @@ fn softmax(u: &mut Unstructured) -> arbitrary::Result<()> {
     Ok(())
 }
 
+/// A loss, error metric or normalization on any operands (mostly of
+/// matching shapes), with any axes, options and optional operands
+/// (null): the harness's checks, the results within a few ULPs across
+/// tiers and bitwise the same across thread counts.
+fn losses(u: &mut Unstructured) -> arbitrary::Result<()> {
+    const LABELS: &[i32] = &[NUMKERN_I32, NUMKERN_I64];
+    let mut c = Call::new();
+    let x = c.add(u, FLOATS, 6, Fill::Raw)?;
+    let nd = c.ops[x].desc.ndim.clamp(0, 8) as usize;
+    let shape: Vec<usize> = c.ops[x].desc.shape[..nd].iter().map(|&d| d.clamp(0, 64) as usize).collect();
+    // Another operand: most often of x's shape, or of x's shape without
+    // axis `drop` (labels), or anything.
+    let like = |c: &mut Call, u: &mut Unstructured, dtypes: &[i32], drop: Option<usize>| -> arbitrary::Result<usize> {
+        if u.ratio(1, 6)? {
+            return c.add(u, dtypes, 6, Fill::Raw);
+        }
+        let s: Vec<usize> = shape.iter().enumerate().filter(|&(k, _)| Some(k) != drop).map(|(_, &d)| d).collect();
+        c.add_shaped(u, dtypes, 6, Some(&s), Fill::Raw)
+    };
+    let axis: i64 = u.int_in_range(-7..=7)?;
+    let class_axis = (nd > 0).then(|| axis.rem_euclid(nd as i64) as usize);
+    let axes: Vec<i64> = (0..u.int_in_range(0..=3)?).map(|_| u.int_in_range(-7..=7)).collect::<arbitrary::Result<_>>()?;
+    let (ap, an) = if u.ratio(1, 4)? { (std::ptr::null(), 0) } else { (axes.as_ptr(), axes.len() as i32) };
+    let reduction: i32 = u.int_in_range(0..=3)?;
+    let eps: f64 = *u.choose(&[1e-5, 0.0, -1.0, f64::NAN])?;
+    let naxes: i64 = u.int_in_range(-1..=3)?;
+    match u.int_in_range(0..=8)? {
+        0 => {
+            let labels = like(&mut c, u, LABELS, class_axis)?;
+            let weights = c.add_optional(u, FLOATS, 2, Fill::Raw)?;
+            let out = c.add(u, FLOATS, 6, Fill::Raw)?;
+            let ignore: i64 = u.int_in_range(-101..=3)?;
+            let smoothing: f64 = *u.choose(&[0.0, 0.1, 1.0, 1.5])?;
+            c.run("cross_entropy", 4, |c| unsafe {
+                numkern_cross_entropy(c.ptr(x), c.ptr(labels), axis, weights.map_or(std::ptr::null(), |w| c.ptr(w)), ignore, smoothing, reduction, c.ptr(out))
+            });
+        }
+        1 => {
+            let (y, out) = (like(&mut c, u, FLOATS, None)?, c.add(u, FLOATS, 6, Fill::Raw)?);
+            c.run("binary_cross_entropy_with_logits", 4, |c| unsafe { numkern_binary_cross_entropy_with_logits(c.ptr(x), c.ptr(y), reduction, c.ptr(out)) });
+        }
+        k @ 2..=4 => {
+            let (y, out) = (like(&mut c, u, FLOATS, None)?, c.add(u, FLOATS, 6, Fill::Raw)?);
+            let f = [numkern_mse, numkern_rmse, numkern_mae][k - 2];
+            c.run("mse/rmse/mae", 4, |c| unsafe { f(c.ptr(x), c.ptr(y), ap, an, c.ptr(out)) });
+        }
+        5 => {
+            let labels = like(&mut c, u, LABELS, class_axis)?;
+            let out = c.add_shaped(u, &[NUMKERN_F64, NUMKERN_F32], 1, Some(&[]), Fill::Raw)?;
+            c.run("accuracy", 0, |c| unsafe { numkern_accuracy(c.ptr(x), c.ptr(labels), axis, c.ptr(out)) });
+        }
+        6 => {
+            let out = like(&mut c, u, FLOATS, None)?;
+            if u.arbitrary()? {
+                c.run("standardize", 4, |c| unsafe { numkern_standardize(c.ptr(x), ap, an, eps, c.ptr(out)) });
+            } else {
+                let (m, s) = (c.add(u, FLOATS, 6, Fill::Raw)?, c.add(u, FLOATS, 6, Fill::Raw)?);
+                c.run("standardize_with", 4, |c| unsafe { numkern_standardize_with(c.ptr(x), c.ptr(m), c.ptr(s), c.ptr(out)) });
+            }
+        }
+        _ => {
+            let out = like(&mut c, u, FLOATS, None)?;
+            let layer = u.arbitrary()?;
+            let gamma = c.add_optional(u, FLOATS, 3, Fill::Raw)?;
+            // (rms_norm has no beta: an operand it never sees must not exist.)
+            let beta = if layer { c.add_optional(u, FLOATS, 3, Fill::Raw)? } else { None };
+            let opt = |c: &Call, o: Option<usize>| o.map_or(std::ptr::null(), |i| c.ptr(i));
+            if layer {
+                c.run("layer_norm", 4, |c| unsafe { numkern_layer_norm(c.ptr(x), naxes, opt(c, gamma), opt(c, beta), eps, c.ptr(out)) });
+            } else {
+                c.run("rms_norm", 4, |c| unsafe { numkern_rms_norm(c.ptr(x), naxes, opt(c, gamma), eps, c.ptr(out)) });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn one(data: &[u8]) -> arbitrary::Result<()> {
     let mut u = Unstructured::new(data);
     let pick: u8 = u.arbitrary()?;
-    if pick % 8 == 7 {
-        return softmax(&mut u);
+    match pick % 8 {
+        7 => return softmax(&mut u),
+        6 => return losses(&mut u),
+        _ => {}
     }
     let (name, f, x_dtypes, out_dtypes) = OPS[pick as usize % OPS.len()];
     let mut c = Call::new();

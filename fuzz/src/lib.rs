@@ -144,6 +144,21 @@ impl Call {
         self.add_shaped(u, dtypes, max_ndim, None, fill)
     }
 
+    /// An optional operand (weights, gamma, beta): None, or one made as
+    /// [`Call::add`] makes them; a null descriptor here means "none", so
+    /// it comes back as None, not as a broken operand.
+    pub fn add_optional(&mut self, u: &mut Unstructured, dtypes: &[i32], max_ndim: usize, fill: Fill) -> Result<Option<usize>> {
+        if !u.arbitrary::<bool>()? {
+            return Ok(None);
+        }
+        let i = self.add(u, dtypes, max_ndim, fill)?;
+        if self.ops[i].kind == Kind::NullDescriptor && i + 1 == self.ops.len() {
+            self.ops.pop();
+            return Ok(None);
+        }
+        Ok(Some(i))
+    }
+
     /// As [`Call::add`], with the shape given (for an output whose shape
     /// follows from the inputs).
     pub fn add_shaped(&mut self, u: &mut Unstructured, dtypes: &[i32], max_ndim: usize, given: Option<&[usize]>, fill: Fill) -> Result<usize> {

@@ -15,7 +15,7 @@ use crate::framework::reduce::{normalize_axes, put, scratch, tree, Fold, Plan};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::{broadcast_shapes, broadcast_to, normalize_axis};
 use crate::kernels::reduce::SUM_BLOCK;
-use crate::kernels::{self, KernelFloat, ReduceKernels};
+use crate::kernels::{self, KernelFloat, ReduceKernels, UnaryFn, UnaryOp, UnaryParams};
 
 /// How a loss's per-element (or per-row) values are returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -381,15 +381,39 @@ pub unsafe fn accuracy_raw(exec: Exec, logits: &RawArray, labels: &RawArray, axi
 }
 
 /// The stable binary cross-entropy of logits z against targets y:
-/// max(z, 0) - z y + log1p(exp(-|z|)), summed in 16 slots a block.
-struct BceFold;
-impl<T: Real + Send + Sync> Fold<T> for BceFold {
+/// max(z, 0) - z y + log1p(exp(-|z|)), summed in 16 slots a block; the
+/// last term is the tier's softplus of -|z| (a vector kernel, the same
+/// bits on every tier), the rest in f64.
+struct BceFold<T> {
+    softplus: UnaryFn<T>,
+}
+impl<T: Real + Default + Send + Sync> Fold<T> for BceFold<T> {
     type Acc = f64;
     fn block(&self, _o: usize, _start: usize, zs: &[T], ys: &[T]) -> f64 {
-        let mut slots = [0.0f64; 16];
-        for (i, (&z, &y)) in zs.iter().zip(ys).enumerate() {
+        let mut sp = [T::default(); SUM_BLOCK];
+        let sp = &mut sp[..zs.len()];
+        for (s, &z) in sp.iter_mut().zip(zs) {
+            *s = T::from_f64(-z.to_f64().abs());
+        }
+        // SAFETY: `sp` holds the block's elements (<= SUM_BLOCK).
+        unsafe { (self.softplus)(sp.len(), sp.as_ptr(), 1, sp.as_mut_ptr(), 1, &UnaryParams::default()) };
+        let term = |z: T, y: T, s: T| {
             let (z, y) = (z.to_f64(), y.to_f64());
-            slots[i % 16] += z.max(0.0) - z * y + (-z.abs()).exp().ln_1p();
+            z.max(0.0) - z * y + s.to_f64()
+        };
+        // Element i into slot i mod 16, sixteen at a time (vectorized).
+        let mut slots = [0.0f64; 16];
+        let (zc, yc, sc) = (zs.chunks(16), ys.chunks(16), sp.chunks(16));
+        for ((z, y), s) in zc.zip(yc).zip(sc) {
+            if let (Ok(z), Ok(y), Ok(s)) = (<&[T; 16]>::try_from(z), <&[T; 16]>::try_from(y), <&[T; 16]>::try_from(&s[..])) {
+                for k in 0..16 {
+                    slots[k] += term(z[k], y[k], s[k]);
+                }
+            } else {
+                for k in 0..z.len() {
+                    slots[k] += term(z[k], y[k], s[k]);
+                }
+            }
         }
         slots.iter().fold(0.0, |s, v| s + v)
     }
@@ -428,9 +452,10 @@ pub unsafe fn bce_with_logits_raw(exec: Exec, z: &RawArray, y: &RawArray, reduct
         put(&o.get(), off, v);
     };
     let threads = exec.threads_for(plan.outputs.saturating_mul(plan.count).saturating_mul(8));
+    let tier = exec.0.tier;
     match z.dtype {
-        DType::F32 => plan.fold::<f32, _>(threads, z.data as *const f32, y.data as *const f32, None, &BceFold, write),
-        _ => plan.fold::<f64, _>(threads, z.data as *const f64, y.data as *const f64, None, &BceFold, write),
+        DType::F32 => plan.fold::<f32, _>(threads, z.data as *const f32, y.data as *const f32, None, &BceFold { softplus: kernels::unary_fn(tier, UnaryOp::Softplus) }, write),
+        _ => plan.fold::<f64, _>(threads, z.data as *const f64, y.data as *const f64, None, &BceFold { softplus: kernels::unary_fn(tier, UnaryOp::Softplus) }, write),
     }
     Ok(())
 }
