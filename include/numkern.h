@@ -150,8 +150,8 @@
 // Elements a block holds.
 #define SUM_BLOCK 256
 
-// The most columns an outer kernel takes at once: long runs of each row
-// (4 KiB of f32), which the memory system streams as it streams whole rows.
+// The most columns a sum's outer kernel takes at once (its slots are on
+// the stack): runs of 4 KiB of each f32 row.
 #define OUTER_WIDTH 1024
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in

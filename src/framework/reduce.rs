@@ -14,7 +14,7 @@ use super::array::{RawArray, MAX_NDIM};
 use super::threads::{run_chunks, Shared};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
-use crate::kernels::reduce::{OUTER_WIDTH, SUM_BLOCK};
+use crate::kernels::reduce::SUM_BLOCK;
 use crate::kernels::{CastTileFn, TRANSPOSE_TILE};
 
 /// Neighbouring outputs an outer-axis reduction folds together.
@@ -217,10 +217,11 @@ impl Plan {
         }
         if let (Some((tile, d)), true) = (self.panels(tile), self.outputs >= threads * PANEL) {
             // Folds with outer kernels take panels as wide as leaves each
-            // thread two (the rows read in long runs, see outer_panel).
+            // thread one (whole rows, or a thread's share of each row, read
+            // in long runs: see outer_panel).
             let pw = match F::OUTER {
                 true => {
-                    let pieces = if threads > 1 { (2 * threads).div_ceil(self.outputs / d) } else { 1 };
+                    let pieces = threads.div_ceil(self.outputs / d);
                     d.div_ceil(pieces).next_multiple_of(PANEL).clamp(4 * PANEL, MAX_OUTER_PANEL)
                 }
                 false => PANEL,
@@ -331,15 +332,12 @@ impl Plan {
     unsafe fn outer_panel<T: Copy + Default, F: Fold<T>>(&self, base: *const T, o0: usize, vals: &mut [F::Acc], mut stacks: Stacks<F::Acc>, f: &F, write: &impl Fn(usize, isize, Option<F::Acc>)) {
         let (n, s) = self.reduced[0];
         let width = stacks.width;
-        // Block by block, each in runs of OUTER_WIDTH columns: the next run
-        // continues the rows the last one read (long streams the hardware
-        // prefetches; a run at a time down all the blocks ran at half speed).
+        // Block by block across the whole panel (the fold reads it in long
+        // runs of each row; a narrow panel at a time down all the blocks
+        // ran at half the read bandwidth).
         for b in 0..n.div_ceil(SUM_BLOCK) {
             let (start, rows) = (b * SUM_BLOCK, SUM_BLOCK.min(n - b * SUM_BLOCK));
-            for (k, run) in vals.chunks_mut(OUTER_WIDTH).enumerate() {
-                let at = base.wrapping_offset(start as isize * s).add(k * OUTER_WIDTH);
-                f.outer(o0 + k * OUTER_WIDTH, start, rows, at, s, run);
-            }
+            f.outer(o0, start, rows, base.wrapping_offset(start as isize * s), s, vals);
             stacks.push(vals, |a, b| f.join(a, b));
         }
         for w in 0..width {
@@ -404,7 +402,7 @@ pub(crate) trait Fold<T>: Sync {
     const OUTER: bool = false;
     /// With `OUTER`: the value of one block, the reduced elements
     /// `start..start + rows` (`rows <= SUM_BLOCK`), of each of the
-    /// `vals.len() <= OUTER_WIDTH` outputs from `o0`; element r of output
+    /// `vals.len()` outputs from `o0`; element r of output
     /// `o0 + w` is at `x + r*s + w`. Each value has the bits `block` gives.
     ///
     /// # Safety

@@ -122,8 +122,8 @@ macro_rules! tier_module {
                 crate::kernels::reduce::sum_outer::<S, T, M>(rows, x, s, width, a, a0, out)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn extreme_outer<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(rows: usize, x: *const T, s: isize, width: usize, val: *mut T, idx: *mut usize) {
-                crate::kernels::reduce::extreme_outer::<S, T, MAX, SKIP_NAN, ABS>(rows, x, s, width, val, idx)
+            pub unsafe fn extreme_outer<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool>(rows: usize, x: *const T, s: isize, width: usize, best: *mut T, at: *mut T) {
+                crate::kernels::reduce::extreme_outer::<S, T, MAX, SKIP_NAN, ABS, INDEX>(rows, x, s, width, best, at)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn exp_sum_block<T: KernelReal<S>>(n: usize, x: *const T, m: T) -> f64 {
@@ -368,9 +368,9 @@ pub type SumBlockFn<T> = unsafe fn(usize, *const T, f64) -> f64;
 pub type SumOuterFn<T> = unsafe fn(usize, *const T, isize, usize, *const f64, f64, *mut f64);
 /// A block extreme: `(n, x)` -> (value, index) (see `reduce::extreme_block`).
 pub type ExtremeFn<T> = unsafe fn(usize, *const T) -> (T, usize);
-/// Block extremes down contiguous columns: `(rows, x, s, width, val, idx)`
+/// Block extremes down contiguous columns: `(rows, x, s, width, best, at)`
 /// (see `reduce::extreme_outer`).
-pub type ExtremeOuterFn<T> = unsafe fn(usize, *const T, isize, usize, *mut T, *mut usize);
+pub type ExtremeOuterFn<T> = unsafe fn(usize, *const T, isize, usize, *mut T, *mut T);
 
 /// A sum map's kernels: along a contiguous run, and down columns.
 pub struct SumKernel<T> {
@@ -433,12 +433,12 @@ pub fn reduce_kernels<T: KernelFloat>(tier: Tier) -> ReduceKernels<T> {
         count_nonzero: SumKernel { block: by_tier!(tier, sum_block [T, NonZero]), outer: by_tier!(tier, sum_outer [T, NonZero]) },
         exp_sum: by_tier!(tier, exp_sum_block [T]),
         exp_shifted: by_tier!(tier, exp_shifted [T]),
-        max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, false]), outer: by_tier!(tier, extreme_outer [T, true, false, false]) },
-        min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, false]), outer: by_tier!(tier, extreme_outer [T, false, false, false]) },
-        argmax: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, true]), outer: by_tier!(tier, extreme_outer [T, true, false, false]) },
-        argmin: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, true]), outer: by_tier!(tier, extreme_outer [T, false, false, false]) },
-        nan_max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, true, false, false]), outer: by_tier!(tier, extreme_outer [T, true, true, false]) },
-        nan_min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, true, false, false]), outer: by_tier!(tier, extreme_outer [T, false, true, false]) },
-        max_abs: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, true, false]), outer: by_tier!(tier, extreme_outer [T, true, false, true]) },
+        max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, false]), outer: by_tier!(tier, extreme_outer [T, true, false, false, false]) },
+        min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, false]), outer: by_tier!(tier, extreme_outer [T, false, false, false, false]) },
+        argmax: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, false, true]), outer: by_tier!(tier, extreme_outer [T, true, false, false, true]) },
+        argmin: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, false, false, true]), outer: by_tier!(tier, extreme_outer [T, false, false, false, true]) },
+        nan_max: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, true, false, false]), outer: by_tier!(tier, extreme_outer [T, true, true, false, false]) },
+        nan_min: ExtremeKernel { block: by_tier!(tier, extreme_block [T, false, true, false, false]), outer: by_tier!(tier, extreme_outer [T, false, true, false, false]) },
+        max_abs: ExtremeKernel { block: by_tier!(tier, extreme_block [T, true, false, true, false]), outer: by_tier!(tier, extreme_outer [T, true, false, true, false]) },
     }
 }

@@ -221,15 +221,16 @@ pub unsafe fn extreme_block<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
     }
 }
 
-/// The most columns an outer kernel takes at once: long runs of each row
-/// (4 KiB of f32), which the memory system streams as it streams whole rows.
+/// The most columns a sum's outer kernel takes at once (its slots are on
+/// the stack): runs of 4 KiB of each f32 row.
 pub const OUTER_WIDTH: usize = 1024;
 
-/// Rows an outer kernel reads at once: sixteen streams, each along its
-/// own row. Reading the rows of a narrow column panel one after another
-/// (a few cache lines each, rows far apart) ran at half the read
-/// bandwidth on Zen 4 even with prefetching; sixteen long streams keep
-/// up with a plain read of the whole array.
+/// Rows a sum's outer kernel reads at once: slot k of a column gathers
+/// rows k, k + 16, ... in a register, sixteen rows streaming. (A narrow
+/// column panel's rows one after another, a few cache lines each, ran at
+/// half the read bandwidth on Zen 4 even with prefetching; the sixteen
+/// streams at about two thirds of it, the best order we found that keeps
+/// sum_block's bits. Extremes, free of order, sweep whole rows.)
 const OUTER_STREAMS: usize = 16;
 
 /// Column vectors an outer kernel advances together (independent
@@ -303,71 +304,97 @@ unsafe fn sum_outer_in<S: Simd, E: DotLoad<S>, M: SumMap>(rows: usize, x: *const
     }
 }
 
-/// [`extreme_block`] down each of `width <= OUTER_WIDTH` contiguous
-/// columns at once (rows `r < rows <= SUM_BLOCK` at stride `s`): the
-/// first extreme element of each column, `(val[j], idx[j])`, by the same
-/// rules (a NaN wins unless `SKIP_NAN`; all NaN under `SKIP_NAN` gives
-/// `(NaN, usize::MAX)`; of equal values, -0.0 and 0.0 too, the first
-/// one's own). Sixteen rows stream at once, each column's state in a
-/// register while it takes them in order, then back in L1. Exact, so the
-/// same on every tier and the same as the contiguous kernel.
+/// Rows an extreme's row sweep takes per pass over the columns (adjacent
+/// rows: a few sequential streams, the state loaded once for them).
+const EXTREME_ROWS: usize = 8;
+
+/// [`extreme_block`] down each of `width` contiguous columns at once (rows
+/// `r < rows <= SUM_BLOCK` at stride `s`, `rows >= 1`), in a sweep of
+/// whole rows in order as NumPy's max along axis 0 reads them: the state
+/// of each column, its best value so far `best[j]` and (with `INDEX`) its
+/// row `at[j]` as a T (exact: rows <= SUM_BLOCK), starts at row 0 and is
+/// updated by each later row. The rules are [`extreme_block`]'s: the
+/// first NaN wins (its own bits) unless `SKIP_NAN`, where `best[j]` stays
+/// NaN only for a column of nothing but NaN; of equal values, -0.0 and
+/// 0.0 too, the first one stays. Exact, so the same on every tier and the
+/// same as the contiguous kernel. Without `INDEX`, `at` is not touched.
 ///
 /// # Safety
-/// `x` valid for reads at `r*s + j`; `val`, `idx` for `width`.
+/// `x` valid for reads at `r*s + j`; `best` and `at` for `width` writes.
 #[inline(always)]
-pub unsafe fn extreme_outer<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool>(rows: usize, x: *const T, s: isize, width: usize, val: *mut T, idx: *mut usize) {
+pub unsafe fn extreme_outer<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool>(
+    rows: usize,
+    x: *const T,
+    s: isize,
+    width: usize,
+    best: *mut T,
+    at: *mut T,
+) {
     let l = T::V::LANES;
-    debug_assert!(width <= OUTER_WIDTH && rows <= SUM_BLOCK);
-    let vectors = width.div_ceil(l);
-    // The index rides in a lane of T (exact: rows <= SUM_BLOCK); -1 for none yet.
-    let mut best = [T::from_f64(if MAX { f64::NEG_INFINITY } else { f64::INFINITY }); OUTER_WIDTH];
-    let mut at = [T::from_f64(-1.0); OUTER_WIDTH];
-    // Rows r0.. (at most OUTER_STREAMS) of the G column vectors from v0,
+    debug_assert!(rows >= 1 && rows <= SUM_BLOCK);
+    // The value a column takes from an element: its magnitude under ABS,
+    // but a NaN's own bits.
+    let value = |raw: T::V| if ABS { T::V::select(raw.is_nan(), raw, raw.abs()) } else { raw };
+    let (full, tail) = (width / l, width % l);
+    let vectors = full + (tail > 0) as usize;
+    for v in 0..vectors {
+        let m = if v < full { l } else { tail };
+        let p = if m == l { T::V::load(x.add(v * l)) } else { T::V::load_partial(x.add(v * l), m) };
+        value(p).store_partial(best.add(v * l), m);
+        if INDEX {
+            T::V::splat(T::from_f64(0.0)).store_partial(at.add(v * l), m);
+        }
+    }
+    // Rows r0.. (at most EXTREME_ROWS) of the G column vectors from v0,
     // their state in registers (G a constant, so that it stays there).
     #[inline(always)]
-    unsafe fn rows_of<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const G: usize>(r0: usize, rows: usize, x: *const T, s: isize, v0: usize, m: usize, best: *mut T, at: *mut T) {
+    unsafe fn sweep<S: Simd, T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool, const G: usize>(
+        r0: usize,
+        rows: usize,
+        x: *const T,
+        s: isize,
+        v0: usize,
+        m: usize,
+        best: *mut T,
+        at: *mut T,
+    ) {
         let l = T::V::LANES;
-        let zero = T::V::splat(T::from_f64(0.0));
-        let mut b: [T::V; G] = core::array::from_fn(|u| T::V::load(best.add((v0 + u) * l)));
-        let mut i: [T::V; G] = core::array::from_fn(|u| T::V::load(at.add((v0 + u) * l)));
-        for r in r0..(r0 + OUTER_STREAMS).min(rows) {
+        let load = |p: *const T| if m == l { T::V::load(p) } else { T::V::load_partial(p, m) };
+        let mut b: [T::V; G] = core::array::from_fn(|u| load(best.add((v0 + u) * l)));
+        let mut i: [T::V; G] = core::array::from_fn(|u| if INDEX { load(at.add((v0 + u) * l)) } else { T::V::splat(T::from_f64(0.0)) });
+        for r in r0..(r0 + EXTREME_ROWS).min(rows) {
             let row = x.offset(r as isize * s).add(v0 * l);
             let here = T::V::splat(T::from_f64(r as f64));
             for u in 0..G {
-                let raw = if m == l { T::V::load(row.add(u * l)) } else { T::V::load_partial(row.add(u * l), m) };
-                let x = if ABS { raw.abs() } else { raw };
-                // Strictly better, or the first number: the first of equals stays.
+                let raw = load(row.add(u * l));
+                let x = if ABS { T::V::select(raw.is_nan(), raw, raw.abs()) } else { raw };
+                // Strictly better (the first of equals stays); or, skipping
+                // NaNs, the first number; or else the first NaN.
                 let better = if MAX { x.gt(b[u]) } else { x.lt(b[u]) };
-                let take = T::V::mask_or(better, T::V::mask_and(i[u].lt(zero), x.eq(x)));
+                let take = if SKIP_NAN { T::V::mask_and(b[u].is_nan(), x.eq(x)) } else { T::V::mask_and(x.is_nan(), b[u].eq(b[u])) };
+                let take = T::V::mask_or(better, take);
                 b[u] = T::V::select(take, x, b[u]);
-                i[u] = T::V::select(take, here, i[u]);
-                if !SKIP_NAN {
-                    // The first NaN, while best is not one yet; after it nothing compares.
-                    let first_nan = T::V::mask_and(x.is_nan(), b[u].eq(b[u]));
-                    b[u] = T::V::select(first_nan, raw, b[u]);
-                    i[u] = T::V::select(first_nan, here, i[u]);
+                if INDEX {
+                    i[u] = T::V::select(take, here, i[u]);
                 }
             }
         }
         for u in 0..G {
-            b[u].store(best.add((v0 + u) * l));
-            i[u].store(at.add((v0 + u) * l));
+            b[u].store_partial(best.add((v0 + u) * l), m);
+            if INDEX {
+                i[u].store_partial(at.add((v0 + u) * l), m);
+            }
         }
     }
-    let (full, tail) = (width / l, width % l);
-    for r0 in (0..rows).step_by(OUTER_STREAMS) {
+    const G: usize = 4;
+    for r0 in (1..rows).step_by(EXTREME_ROWS) {
         let mut v = 0;
-        while v + OUTER_UNROLL <= full {
-            rows_of::<S, T, MAX, SKIP_NAN, ABS, OUTER_UNROLL>(r0, rows, x, s, v, l, best.as_mut_ptr(), at.as_mut_ptr());
-            v += OUTER_UNROLL;
+        while v + G <= full {
+            sweep::<S, T, MAX, SKIP_NAN, ABS, INDEX, G>(r0, rows, x, s, v, l, best, at);
+            v += G;
         }
         for v in v..vectors {
-            rows_of::<S, T, MAX, SKIP_NAN, ABS, 1>(r0, rows, x, s, v, if v < full { l } else { tail }, best.as_mut_ptr(), at.as_mut_ptr());
+            sweep::<S, T, MAX, SKIP_NAN, ABS, INDEX, 1>(r0, rows, x, s, v, if v < full { l } else { tail }, best, at);
         }
-    }
-    for j in 0..width {
-        let i = at[j].to_f64();
-        *idx.add(j) = if i < 0.0 { usize::MAX } else { i as usize };
-        *val.add(j) = if i < 0.0 { T::from_f64(f64::NAN) } else { best[j] };
     }
 }

@@ -323,8 +323,11 @@ impl<T: Send + Sync> Fold<T> for SumFold<'_, T> {
         unsafe { (self.f.block)(xs.len(), xs.as_ptr(), self.a.get(o).copied().unwrap_or(self.a0)) }
     }
     unsafe fn outer(&self, o0: usize, _start: usize, rows: usize, x: *const T, s: isize, vals: &mut [f64]) {
-        let a = if self.a.is_empty() { std::ptr::null() } else { self.a.as_ptr().add(o0) };
-        (self.f.outer)(rows, x, s, vals.len(), a, self.a0, vals.as_mut_ptr());
+        for (k, run) in vals.chunks_mut(OUTER_WIDTH).enumerate() {
+            let c = k * OUTER_WIDTH;
+            let a = if self.a.is_empty() { std::ptr::null() } else { self.a.as_ptr().add(o0 + c) };
+            (self.f.outer)(rows, x.add(c), s, run.len(), a, self.a0, run.as_mut_ptr());
+        }
     }
     fn join(&self, a: f64, b: f64) -> f64 {
         a + b
@@ -434,10 +437,25 @@ impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
         (v, if i == usize::MAX { i } else { start + i })
     }
     unsafe fn outer(&self, _o0: usize, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(T, usize)]) {
-        let (mut val, mut idx) = ([T::default(); OUTER_WIDTH], [0usize; OUTER_WIDTH]);
-        (self.f.outer)(rows, x, s, vals.len(), val.as_mut_ptr(), idx.as_mut_ptr());
-        for (k, v) in vals.iter_mut().enumerate() {
-            *v = (val[k], if idx[k] == usize::MAX { usize::MAX } else { start + idx[k] });
+        // The kernel sweeps whole rows of all the columns (its state on the
+        // heap); without the memory, OUTER_WIDTH columns at a time.
+        let w = vals.len();
+        let (mut heap, mut stack) = (Vec::new(), [T::default(); 2 * OUTER_WIDTH]);
+        let state = if heap.try_reserve_exact(2 * w).is_ok() {
+            heap.resize(2 * w, T::default());
+            &mut heap[..]
+        } else {
+            &mut stack[..]
+        };
+        let run = state.len() / 2;
+        for (k, vals) in vals.chunks_mut(run).enumerate() {
+            let (best, at) = state.split_at_mut(run);
+            (self.f.outer)(rows, x.add(k * run), s, vals.len(), best.as_mut_ptr(), at.as_mut_ptr());
+            for (j, v) in vals.iter_mut().enumerate() {
+                let none = self.skip && best[j] != best[j];
+                // (at[j] is 0 where the kernel keeps no index: max and min.)
+                *v = (best[j], if none { usize::MAX } else { start + at[j].to_f64() as usize });
+            }
         }
     }
     fn join(&self, a: (T, usize), b: (T, usize)) -> (T, usize) {
@@ -464,11 +482,13 @@ impl<T, A: Fold<T>, B: Fold<T>> Fold<T> for (A, B) {
     const OUTER: bool = A::OUTER && B::OUTER;
     unsafe fn outer(&self, o0: usize, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [Self::Acc]) {
         let (mut a, mut b) = ([A::Acc::default(); OUTER_WIDTH], [B::Acc::default(); OUTER_WIDTH]);
-        let w = vals.len();
-        self.0.outer(o0, start, rows, x, s, &mut a[..w]);
-        self.1.outer(o0, start, rows, x, s, &mut b[..w]);
-        for (k, v) in vals.iter_mut().enumerate() {
-            *v = (a[k], b[k]);
+        for (k, vals) in vals.chunks_mut(OUTER_WIDTH).enumerate() {
+            let (c, w) = (k * OUTER_WIDTH, vals.len());
+            self.0.outer(o0 + c, start, rows, x.add(c), s, &mut a[..w]);
+            self.1.outer(o0 + c, start, rows, x.add(c), s, &mut b[..w]);
+            for (k, v) in vals.iter_mut().enumerate() {
+                *v = (a[k], b[k]);
+            }
         }
     }
     fn block(&self, o: usize, start: usize, xs: &[T], ys: &[T]) -> Self::Acc {
