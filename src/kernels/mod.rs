@@ -130,8 +130,8 @@ macro_rules! tier_module {
                 crate::kernels::reduce::exp_sum_block::<S, T>(n, x, m)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn exp_shifted<T: KernelReal<S>>(n: usize, x: *const T, m: T, y: *mut T) {
-                crate::kernels::reduce::exp_shifted::<S, T>(n, x, m, y)
+            pub unsafe fn exp_shifted<T: KernelReal<S>>(n: usize, x: *const T, m: T, y: *mut T, ahead: isize) {
+                crate::kernels::reduce::exp_shifted::<S, T>(n, x, m, y, ahead)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn extreme_block<T: KernelReal<S>, const MAX: bool, const SKIP_NAN: bool, const ABS: bool, const INDEX: bool>(n: usize, x: *const T) -> (T, usize) {
@@ -395,8 +395,8 @@ pub struct ReduceKernels<T> {
     pub count_nonzero: SumKernel<T>,
     /// `(n, x, m)` -> the f64 sum of exp(x[i] - m).
     pub exp_sum: unsafe fn(usize, *const T, T) -> f64,
-    /// `(n, x, m, y)`: y[i] = exp(x[i] - m).
-    pub exp_shifted: unsafe fn(usize, *const T, T, *mut T),
+    /// `(n, x, m, y, ahead)`: y[i] = exp(x[i] - m), prefetching `ahead` on.
+    pub exp_shifted: unsafe fn(usize, *const T, T, *mut T, isize),
     /// The extremes' values (the index only where it must be found, or
     /// down columns, where it is free).
     pub max: ExtremeKernel<T>,

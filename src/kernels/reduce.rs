@@ -121,20 +121,27 @@ unsafe fn sum_in_vectors<S: Simd, E: DotLoad<S>, M: SumMap, const ACC: usize>(n:
 #[inline(always)]
 pub unsafe fn exp_sum_block<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, m: T) -> f64 {
     let mut buf = [T::from_f64(0.0); SUM_BLOCK];
-    exp_shifted::<S, T>(n.min(SUM_BLOCK), x, m, buf.as_mut_ptr());
+    exp_shifted::<S, T>(n.min(SUM_BLOCK), x, m, buf.as_mut_ptr(), 0);
     sum_block::<S, T, Plain>(n, buf.as_ptr(), 0.0)
 }
 
-/// `y[i] = exp(x[i] - m)` for `n` contiguous elements (`x` may be `y`).
+/// `y[i] = exp(x[i] - m)` for `n` contiguous elements (`x` may be `y`),
+/// prefetching x and y `ahead` elements on (0: none): the next row of a
+/// softmax, whose first pass would otherwise wait on memory while this
+/// one, bound by exp, leaves it idle.
 ///
 /// # Safety
 /// `x` valid for `n` reads, `y` for `n` writes.
 #[inline(always)]
-pub unsafe fn exp_shifted<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, m: T, y: *mut T) {
+pub unsafe fn exp_shifted<S: Simd, T: KernelReal<S>>(n: usize, x: *const T, m: T, y: *mut T, ahead: isize) {
     let l = T::V::LANES;
     let mv = T::V::splat(m);
     let mut i = 0;
     while i + l <= n {
+        if ahead != 0 {
+            S::prefetch(x.wrapping_offset(i as isize + ahead));
+            S::prefetch(y.wrapping_offset(i as isize + ahead));
+        }
         T::exp(T::V::load(x.add(i)).sub(mv)).store(y.add(i));
         i += l;
     }

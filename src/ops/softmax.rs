@@ -86,6 +86,9 @@ impl<T: KernelFloat + Default> Rows<T> {
         let (x, out) = (&self.x.0, &self.out.0);
         let n = x.shape[self.axis];
         let contiguous = x.strides[self.axis] == 1 && out.strides[self.axis] == 1;
+        // The step to the next row (C order over the other axes), which
+        // the exp pass prefetches.
+        let ahead = (0..x.ndim).rev().find(|&k| k != self.axis).map_or(0, |k| x.strides[k]);
         // Strided rows go through a contiguous copy per thread.
         let per_chunk = (1 << 16) / n.max(1) + 1;
         let failed = std::sync::atomic::AtomicBool::new(false);
@@ -97,13 +100,13 @@ impl<T: KernelFloat + Default> Rows<T> {
             let (xp, op) = (x.data as *const T, out.data as *mut T);
             for_rows(x.shape(), self.axis, &x.strides[..x.ndim], &out.strides[..out.ndim], r, |xo, oo| {
                 if contiguous {
-                    self.row(n, xp.offset(xo), op.offset(oo));
+                    self.row(n, xp.offset(xo), op.offset(oo), ahead);
                 } else {
                     let (sx, so) = (x.strides[self.axis], out.strides[self.axis]);
                     for (i, s) in row.iter_mut().enumerate() {
                         *s = *xp.offset(xo + i as isize * sx);
                     }
-                    self.row(n, row.as_ptr(), row.as_mut_ptr());
+                    self.row(n, row.as_ptr(), row.as_mut_ptr(), 0);
                     for (i, s) in row.iter().enumerate() {
                         *op.offset(oo + i as isize * so) = *s;
                     }
@@ -116,8 +119,8 @@ impl<T: KernelFloat + Default> Rows<T> {
         Ok(())
     }
 
-    /// One contiguous row (`y` may be `x`).
-    unsafe fn row(&self, n: usize, x: *const T, y: *mut T) {
+    /// One contiguous row (`y` may be `x`); the next row `ahead` elements on.
+    unsafe fn row(&self, n: usize, x: *const T, y: *mut T, ahead: isize) {
         let k = &self.k;
         let blocks = n.div_ceil(SUM_BLOCK);
         let len = |b: usize| SUM_BLOCK.min(n - b * SUM_BLOCK);
@@ -137,7 +140,7 @@ impl<T: KernelFloat + Default> Rows<T> {
             if self.log {
                 (k.exp_sum)(len(b), x.add(p), m)
             } else {
-                (k.exp_shifted)(len(b), x.add(p), m, y.add(p));
+                (k.exp_shifted)(len(b), x.add(p), m, y.add(p), ahead);
                 (k.sum.block)(len(b), y.add(p), 0.0)
             }
         }, &|a, b| a + b);
