@@ -311,6 +311,13 @@ unsafe fn sum_outer_in<S: Simd, E: DotLoad<S>, M: SumMap>(rows: usize, x: *const
     }
 }
 
+/// The value a column of an outer extreme takes from an element: its
+/// magnitude under `ABS`, but a NaN's own bits (as extreme_block returns).
+#[inline(always)]
+fn value<S: Simd, T: KernelReal<S>, const ABS: bool>(raw: T::V) -> T::V {
+    if ABS { T::V::select(raw.is_nan(), raw, raw.abs()) } else { raw }
+}
+
 /// Rows an extreme's row sweep takes per pass over the columns (adjacent
 /// rows: a few sequential streams, the state loaded once for them).
 const EXTREME_ROWS: usize = 8;
@@ -339,15 +346,12 @@ pub unsafe fn extreme_outer<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
 ) {
     let l = T::V::LANES;
     debug_assert!(rows >= 1 && rows <= SUM_BLOCK);
-    // The value a column takes from an element: its magnitude under ABS,
-    // but a NaN's own bits.
-    let value = |raw: T::V| if ABS { T::V::select(raw.is_nan(), raw, raw.abs()) } else { raw };
     let (full, tail) = (width / l, width % l);
     let vectors = full + (tail > 0) as usize;
     for v in 0..vectors {
         let m = if v < full { l } else { tail };
         let p = if m == l { T::V::load(x.add(v * l)) } else { T::V::load_partial(x.add(v * l), m) };
-        value(p).store_partial(best.add(v * l), m);
+        value::<S, T, ABS>(p).store_partial(best.add(v * l), m);
         if INDEX {
             T::V::splat(T::from_f64(0.0)).store_partial(at.add(v * l), m);
         }
@@ -374,7 +378,7 @@ pub unsafe fn extreme_outer<S: Simd, T: KernelReal<S>, const MAX: bool, const SK
             let here = T::V::splat(T::from_f64(r as f64));
             for u in 0..G {
                 let raw = load(row.add(u * l));
-                let x = if ABS { T::V::select(raw.is_nan(), raw, raw.abs()) } else { raw };
+                let x = value::<S, T, ABS>(raw);
                 // Strictly better (the first of equals stays); or, skipping
                 // NaNs, the first number; or else the first NaN.
                 let better = if MAX { x.gt(b[u]) } else { x.lt(b[u]) };

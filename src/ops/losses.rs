@@ -10,7 +10,7 @@ use super::Exec;
 use crate::dtype::{DType, Element, Real};
 use crate::error::{fail, shape_str, named, Error, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
-use super::reduce::float_args;
+use super::reduce::{by_slot, float_args};
 use crate::framework::reduce::{normalize_axes, put, scratch, tree, Fold, Plan};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::views::{broadcast_shapes, broadcast_to, normalize_axis};
@@ -397,24 +397,8 @@ impl<T: Real + Default + Send + Sync> Fold<T> for BceFold<T> {
         }
         // SAFETY: `sp` holds the block's elements (<= SUM_BLOCK).
         unsafe { (self.softplus)(sp.len(), sp.as_ptr(), 1, sp.as_mut_ptr(), 1, &UnaryParams::default()) };
-        let term = |z: T, y: T, s: T| {
-            let (z, y) = (z.to_f64(), y.to_f64());
-            z.max(0.0) - z * y + s.to_f64()
-        };
-        // Element i into slot i mod 16, sixteen at a time (vectorized).
-        let mut slots = [0.0f64; 16];
-        let (zc, yc, sc) = (zs.chunks(16), ys.chunks(16), sp.chunks(16));
-        for ((z, y), s) in zc.zip(yc).zip(sc) {
-            if let (Ok(z), Ok(y), Ok(s)) = (<&[T; 16]>::try_from(z), <&[T; 16]>::try_from(y), <&[T; 16]>::try_from(&s[..])) {
-                for k in 0..16 {
-                    slots[k] += term(z[k], y[k], s[k]);
-                }
-            } else {
-                for k in 0..z.len() {
-                    slots[k] += term(z[k], y[k], s[k]);
-                }
-            }
-        }
+        let term = |i: usize| zs[i].to_f64().max(0.0) - zs[i].to_f64() * ys[i].to_f64() + sp[i].to_f64();
+        let slots = by_slot(zs.len(), 0.0, term, |a, b| a + b);
         slots.iter().fold(0.0, |s, v| s + v)
     }
     fn join(&self, a: f64, b: f64) -> f64 {

@@ -402,6 +402,22 @@ impl<T: Real + Send + Sync> Fold<T> for LseFold<T> {
     }
 }
 
+/// `term(i)` of `i < n` folded by `op` into slot i mod 16 (each from
+/// `init`), in order: the scalar folds' fixed order, sixteen elements at
+/// a time so that the compiler vectorizes it.
+pub(crate) fn by_slot(n: usize, init: f64, term: impl Fn(usize) -> f64, op: impl Fn(f64, f64) -> f64) -> [f64; 16] {
+    let mut slots = [init; 16];
+    for c in 0..n / 16 {
+        for (k, s) in slots.iter_mut().enumerate() {
+            *s = op(*s, term(c * 16 + k));
+        }
+    }
+    for (k, s) in slots.iter_mut().enumerate().take(n % 16) {
+        *s = op(*s, term(n / 16 * 16 + k));
+    }
+    slots
+}
+
 /// The product in f64: element i of a block multiplied into slot i mod
 /// 16, the slots multiplied as a halving tree (scalar code, so the same on
 /// every tier).
@@ -409,17 +425,7 @@ struct ProdFold;
 impl<T: Real + Send + Sync> Fold<T> for ProdFold {
     type Acc = f64;
     fn block(&self, _o: usize, _start: usize, xs: &[T], _ys: &[T]) -> f64 {
-        let mut slots = [1.0f64; 16];
-        // Sixteen at a time (the compiler vectorizes it), the rest by slot.
-        let mut chunks = xs.chunks_exact(16);
-        for c in &mut chunks {
-            for (s, &v) in slots.iter_mut().zip(c) {
-                *s *= v.to_f64();
-            }
-        }
-        for (s, &v) in slots.iter_mut().zip(chunks.remainder()) {
-            *s *= v.to_f64();
-        }
+        let mut slots = by_slot(xs.len(), 1.0, |i| xs[i].to_f64(), |a, b| a * b);
         crate::kernels::halving_tree(&mut slots, 16, |a, b| a * b)
     }
     fn join(&self, a: f64, b: f64) -> f64 {
@@ -434,6 +440,23 @@ struct ExtremeFold<T> {
     max: bool,
     skip: bool,
 }
+impl<T: Real + Default> ExtremeFold<T> {
+    /// [`Fold::outer`] with `state` (two T per column) for the kernel's
+    /// best values and rows, `state.len() / 2` columns per call.
+    unsafe fn sweep(&self, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(T, usize)], state: &mut [T]) {
+        let run = state.len() / 2;
+        let (best, at) = state.split_at_mut(run);
+        for (k, vals) in vals.chunks_mut(run).enumerate() {
+            (self.f.outer)(rows, x.add(k * run), s, vals.len(), best.as_mut_ptr(), at.as_mut_ptr());
+            for (j, v) in vals.iter_mut().enumerate() {
+                let none = self.skip && best[j] != best[j];
+                // (at[j] is 0 where the kernel keeps no index: max and min.)
+                *v = (best[j], if none { usize::MAX } else { start + at[j].to_f64() as usize });
+            }
+        }
+    }
+}
+
 impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
     type Acc = (T, usize);
     const ANY_ORDER: bool = true;
@@ -446,24 +469,12 @@ impl<T: Real + Send + Sync + Default> Fold<T> for ExtremeFold<T> {
     unsafe fn outer(&self, _o0: usize, start: usize, rows: usize, x: *const T, s: isize, vals: &mut [(T, usize)]) {
         // The kernel sweeps whole rows of all the columns (its state on the
         // heap); without the memory, OUTER_WIDTH columns at a time.
-        let w = vals.len();
-        let (mut heap, mut stack) = (Vec::new(), [T::default(); 2 * OUTER_WIDTH]);
-        let state = if heap.try_reserve_exact(2 * w).is_ok() {
-            heap.resize(2 * w, T::default());
-            &mut heap[..]
-        } else {
-            &mut stack[..]
-        };
-        let run = state.len() / 2;
-        for (k, vals) in vals.chunks_mut(run).enumerate() {
-            let (best, at) = state.split_at_mut(run);
-            (self.f.outer)(rows, x.add(k * run), s, vals.len(), best.as_mut_ptr(), at.as_mut_ptr());
-            for (j, v) in vals.iter_mut().enumerate() {
-                let none = self.skip && best[j] != best[j];
-                // (at[j] is 0 where the kernel keeps no index: max and min.)
-                *v = (best[j], if none { usize::MAX } else { start + at[j].to_f64() as usize });
-            }
+        let mut heap = Vec::new();
+        if heap.try_reserve_exact(2 * vals.len()).is_ok() {
+            heap.resize(2 * vals.len(), T::default());
+            return self.sweep(start, rows, x, s, vals, &mut heap);
         }
+        self.sweep(start, rows, x, s, vals, &mut [T::default(); 2 * OUTER_WIDTH]);
     }
     fn join(&self, a: (T, usize), b: (T, usize)) -> (T, usize) {
         let nan = |v: T| v != v;
