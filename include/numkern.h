@@ -123,36 +123,8 @@
 // Largest number of dimensions an array may have.
 #define NUMKERN_MAX_NDIM 8
 
-// Up to this many elements, a layout that the sorted test rejects is
-// decided exactly by sorting its offsets (a millisecond or so); beyond,
-// it is rejected.
-#define EXACT_DISTINCT_LIMIT (1 << 20)
-
-// At most this many operands share one loop (where: out, mask, a, b).
-#define MAX_OPERANDS 4
-
-// Elements per thread work unit of a dot (64 runs).
-#define DOT_CHUNK (64 * DOT_RUN)
-
 // Marks an omitted slice bound (Python's `None`).
 #define NUMKERN_NONE INT64_MIN
-
-// Longest run one [`dot_run`] call sums; the framework combines runs
-// pairwise, so the error grows with log2 of the length past this.
-#define DOT_RUN 1024
-
-// Columns of A one [`gemv_cols`] call adds at a time.
-#define GEMV_COLS 4
-
-// Rows of A one pass of [`gemv_rows`] dots at once (they share x's loads).
-#define GEMV_ROWS 4
-
-// Elements a block holds.
-#define SUM_BLOCK 256
-
-// The most columns a sum's outer kernel takes at once (its slots are on
-// the stack): runs of 4 KiB of each f32 row.
-#define OUTER_WIDTH 1024
 
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
