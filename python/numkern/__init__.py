@@ -28,6 +28,20 @@ from ._runtime import __all__ as _runtime_all
 
 __version__ = version()  # noqa: F405
 
+for _error in (Error, NullPointerError, BadDescriptorError, ShapeError, DTypeError, AxisError,
+               EmptyReductionError, OutOfMemoryError, InvalidArgumentError, UnsupportedError,
+               InternalError):
+    _error.__module__ = __name__
+del _error
+
+# threadpoolctl.threadpool_limits(n) limits numkern too, as it limits BLAS.
+try:
+    from ._threadpoolctl import register as _register_threadpoolctl
+except ImportError:  # threadpoolctl is not installed
+    pass
+else:
+    _register_threadpoolctl()
+
 __all__ = (["Error", "NullPointerError", "BadDescriptorError", "ShapeError", "DTypeError",
             "AxisError", "EmptyReductionError", "OutOfMemoryError", "InvalidArgumentError",
             "UnsupportedError", "InternalError", "broadcast_shapes"]

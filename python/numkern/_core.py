@@ -47,22 +47,32 @@ class Error(Exception):
 
 
 class NullPointerError(Error, ValueError):
+    """A required pointer was null (NUMKERN_ERR_NULL_POINTER)."""
+
     status = lib.NUMKERN_ERR_NULL_POINTER
 
 
 class BadDescriptorError(Error, ValueError):
+    """An array descriptor was malformed (NUMKERN_ERR_BAD_DESCRIPTOR)."""
+
     status = lib.NUMKERN_ERR_BAD_DESCRIPTOR
 
 
 class ShapeError(Error, ValueError):
+    """Shapes do not match or broadcast (NUMKERN_ERR_SHAPE_MISMATCH); also a ValueError."""
+
     status = lib.NUMKERN_ERR_SHAPE_MISMATCH
 
 
 class DTypeError(Error, TypeError):
+    """A dtype the function does not take, or mixed dtypes (NUMKERN_ERR_DTYPE); also a TypeError."""
+
     status = lib.NUMKERN_ERR_DTYPE
 
 
 class AxisError(Error, np.exceptions.AxisError if hasattr(np, "exceptions") else ValueError):
+    """An axis out of range or named twice (NUMKERN_ERR_AXIS); also numpy's AxisError."""
+
     status = lib.NUMKERN_ERR_AXIS
 
     def __init__(self, message):
@@ -74,22 +84,32 @@ class AxisError(Error, np.exceptions.AxisError if hasattr(np, "exceptions") else
 
 
 class EmptyReductionError(Error, ValueError):
+    """A reduction over no elements (NUMKERN_ERR_EMPTY_REDUCTION)."""
+
     status = lib.NUMKERN_ERR_EMPTY_REDUCTION
 
 
 class OutOfMemoryError(Error, MemoryError):
+    """A temporary could not be allocated (NUMKERN_ERR_OUT_OF_MEMORY); also a MemoryError."""
+
     status = lib.NUMKERN_ERR_OUT_OF_MEMORY
 
 
 class InvalidArgumentError(Error, ValueError):
+    """An argument out of its domain (NUMKERN_ERR_INVALID_ARGUMENT); also a ValueError."""
+
     status = lib.NUMKERN_ERR_INVALID_ARGUMENT
 
 
 class UnsupportedError(Error, NotImplementedError):
+    """The CPU lacks the requested SIMD tier (NUMKERN_ERR_UNSUPPORTED)."""
+
     status = lib.NUMKERN_ERR_UNSUPPORTED
 
 
 class InternalError(Error, RuntimeError):
+    """A bug in numkern (NUMKERN_ERR_INTERNAL); please report it."""
+
     status = lib.NUMKERN_ERR_INTERNAL
 
 
@@ -211,10 +231,73 @@ address = _address_by_field if _field_agrees() else _address_by_interface
 def descriptors(*arrays):
     """Descriptor pointers for the arrays, in order. The first element owns
     the memory of all of them: keep the tuple alive for the call."""
-    d = ffi.from_buffer(_ARRAY, b"".join([x for a in arrays for x in (_ADDRESS(address(a)), tail(a))]))
-    if len(arrays) == 1:
-        return (d,)
+    if len(arrays) == 2:
+        d = pack2(*arrays)
+        return d, d + 1
+    d = _from_buffer(_ARRAY, b"".join([x for a in arrays for x in (_ADDRESS(address(a)), tail(a))]))
     return (d,) + tuple(d + i for i in range(1, len(arrays)))
+
+
+# The small-call path: one cache lookup for all the tails of a call, the
+# addresses read in place and packed around them, one buffer.
+_from_buffer = ffi.from_buffer
+_TAIL_SETS = {}
+
+
+def _tails(arrays, key):
+    tails = tuple(tail(a) for a in arrays)
+    if len(_TAIL_SETS) > 4096:
+        _TAIL_SETS.clear()
+    _TAIL_SETS[key] = tails
+    return tails
+
+
+_PACK2 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}s").pack
+_PACK3 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size}s").pack
+
+
+# (Module globals bound as default arguments: locals are faster to read.)
+def call2(kernel, a, b, _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
+          _buffer=_from_buffer, _type=_ARRAY):
+    """kernel(a, b) on two arrays, raising on a non-zero status."""
+    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype)
+    t = _get(key) or _tails((a, b), key)
+    d = _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1]))
+    status = kernel(d, d + 1)
+    if status:
+        raise_status(status)
+
+
+def call3(kernel, a, b, c, _get=_TAIL_SETS.get, _pack=_PACK3, _word=_read_word, _at=_OFFSET,
+          _buffer=_from_buffer, _type=_ARRAY):
+    """kernel(a, b, c) on three arrays, raising on a non-zero status."""
+    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype)
+    t = _get(key) or _tails((a, b, c), key)
+    d = _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
+                             _word(id(c) + _at).value, t[2]))
+    status = kernel(d, d + 1, d + 2)
+    if status:
+        raise_status(status)
+
+
+def pack2(a, b, _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
+          _buffer=_from_buffer, _type=_ARRAY):
+    """Two descriptors in one buffer (index it: d, d + 1)."""
+    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype)
+    t = _get(key) or _tails((a, b), key)
+    return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1]))
+
+
+if address is not _address_by_field:
+    # Not CPython, or a NumPy whose array struct differs: the generic path.
+    def call2(kernel, a, b):  # noqa: F811
+        check(kernel(*descriptors(a, b)))
+
+    def call3(kernel, a, b, c):  # noqa: F811
+        check(kernel(*descriptors(a, b, c)))
+
+    def pack2(a, b):  # noqa: F811
+        return _from_buffer(_ARRAY, _ADDRESS(address(a)) + tail(a) + _ADDRESS(address(b)) + tail(b))
 
 
 def describe(a, where):
@@ -281,6 +364,21 @@ def shape_buffer(shape):
     return ffi.new("int64_t[]", list(shape) or [0])
 
 
+_BROADCASTS = {}
+
+
+def broadcast_pair(a, b):
+    """broadcast_shapes(a, b), remembered (a shape pair recurs call after call)."""
+    key = (a, b)
+    shape = _BROADCASTS.get(key)
+    if shape is None:
+        shape = broadcast_shapes(a, b)
+        if len(_BROADCASTS) > 4096:
+            _BROADCASTS.clear()
+        _BROADCASTS[key] = shape
+    return shape
+
+
 @wraps("numkern_broadcast_shapes")
 def broadcast_shapes(*shapes):
     """The shape the given shapes broadcast to (NumPy's rules and message)."""
@@ -306,11 +404,27 @@ def axes_argument(axis):
     return ffi.new("int64_t[]", [int(axis)]), 1
 
 
+_REDUCED = {}
+
+
 @wraps("numkern_reduced_shape")
 def reduced_shape(shape, axis, keepdims):
     """The shape of a reduction's result (NumPy's axis errors from the library)."""
     if axis is None:
         return (1,) * len(shape) if keepdims else ()
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    key = (shape, axis, bool(keepdims))
+    result = _REDUCED.get(key)
+    if result is None:
+        result = _reduced_shape(shape, axis, keepdims)
+        if len(_REDUCED) > 4096:
+            _REDUCED.clear()
+        _REDUCED[key] = result
+    return result
+
+
+def _reduced_shape(shape, axis, keepdims):
     axes, naxes = axes_argument(axis)
     out_shape = ffi.new("int64_t[]", MAX_NDIM)
     out_ndim = ffi.new("int32_t *")

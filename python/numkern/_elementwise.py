@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._core import array, broadcast_shapes, check, descriptors, lib, output, pair, wraps
+from ._core import array, broadcast_pair, broadcast_shapes, call2, call3, check, descriptors, lib, output, pair, wraps
 
 __all__ = []
 
@@ -14,25 +14,25 @@ def _export(fn):
     return fn
 
 
-def _unary(name, doc, result_dtype=None):
+def _unary(name, doc, result_dtype=None, operands="float32 or float64 array (any layout)"):
     """out = name(x): f32/f64 (bool ops: any dtype) in, x's shape out."""
     kernel = getattr(lib, "numkern_" + name)
     where = "numkern." + name
 
-    def fn(x, out=None):
-        if type(x) is not np.ndarray:
+    def fn(x, out=None, _ndarray=np.ndarray, _empty=np.empty, _call=call2):
+        if type(x) is not _ndarray:
             x = array(x, where)
         if out is None:
-            out = np.empty(x.shape, result_dtype or x.dtype)
-        else:
+            out = _empty(x.shape, result_dtype or x.dtype)
+        elif type(out) is not _ndarray or not out.flags.writeable:
             out = output(out, where)
-        check(kernel(*descriptors(x, out)))
+        _call(kernel, x, out)
         return out
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"""{doc}
 
-    x: float32 or float64 array (any layout){' or any numkern dtype' if result_dtype else ''};
+    x: {operands};
     out: optional array of x's shape (it may be x itself){', bool or uint8' if result_dtype else ', x' + "'s dtype"}.
     Returns out. Raises DTypeError for other dtypes, ShapeError if out's shape differs."""
     return _export(wraps("numkern_" + name)(fn))
@@ -58,12 +58,12 @@ for _name, _doc in [
 ]:
     globals()[_name] = _unary(_name, _doc)
 
-for _name, _doc in [
-    ("isnan", "True where x is NaN (integers: never)."),
-    ("isfinite", "True where x is neither infinite nor NaN."),
-    ("logical_not", "True where x is zero."),
+for _name, _doc, _operands in [
+    ("isnan", "True where x is NaN.", "float32 or float64 array (any layout)"),
+    ("isfinite", "True where x is neither infinite nor NaN.", "float32 or float64 array (any layout)"),
+    ("logical_not", "True where x is false.", "bool or uint8 mask (any layout)"),
 ]:
-    globals()[_name] = _unary(_name, _doc, result_dtype=_BOOL)
+    globals()[_name] = _unary(_name, _doc, result_dtype=_BOOL, operands=_operands)
 
 
 @_export
@@ -98,27 +98,27 @@ def affine(x, scale, shift, out=None):
     return out
 
 
-def _binary(name, doc, result_dtype=None):
+def _binary(name, doc, result_dtype=None, operands="float32 or float64"):
     """out = name(a, b) with NumPy broadcasting; a Python scalar takes the
     other operand's dtype."""
     kernel = getattr(lib, "numkern_" + name)
     where = "numkern." + name
 
-    def fn(a, b, out=None):
-        if type(a) is not np.ndarray or type(b) is not np.ndarray:
+    def fn(a, b, out=None, _ndarray=np.ndarray, _empty=np.empty, _call=call3):
+        if type(a) is not _ndarray or type(b) is not _ndarray:
             a, b = pair(a, b, where)
         if out is None:
-            shape = a.shape if a.shape == b.shape else broadcast_shapes(a.shape, b.shape)
-            out = np.empty(shape, result_dtype or a.dtype)
-        else:
+            shape = a.shape if a.shape == b.shape else broadcast_pair(a.shape, b.shape)
+            out = _empty(shape, result_dtype or a.dtype)
+        elif type(out) is not _ndarray or not out.flags.writeable:
             out = output(out, where)
-        check(kernel(*descriptors(a, b, out)))
+        _call(kernel, a, b, out)
         return out
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"""{doc}
 
-    a, b: arrays of one dtype ({'any numkern dtype' if result_dtype else 'float32 or float64'}) that
+    a, b: arrays of one dtype ({operands}) that
     broadcast together, any layout; a Python scalar takes the other's dtype.
     out: optional array of the broadcast shape{', bool or uint8' if result_dtype else ''}.
     Returns out. Raises ShapeError ("operands could not be broadcast together
@@ -135,10 +135,12 @@ for _name, _doc in [
 
 for _name, _doc in [
     ("greater", "a > b."), ("greater_equal", "a >= b."), ("less", "a < b."), ("less_equal", "a <= b."),
-    ("equal", "a == b."), ("not_equal", "a != b."), ("logical_and", "a and b (non-zero is true)."),
-    ("logical_or", "a or b."), ("logical_xor", "a xor b."),
+    ("equal", "a == b."), ("not_equal", "a != b."),
 ]:
     globals()[_name] = _binary(_name, _doc, result_dtype=_BOOL)
+
+for _name, _doc in [("logical_and", "a and b."), ("logical_or", "a or b."), ("logical_xor", "a xor b.")]:
+    globals()[_name] = _binary(_name, _doc, result_dtype=_BOOL, operands="bool or uint8 masks")
 
 
 @_export
@@ -186,4 +188,4 @@ def copy(x, order="C"):
     return astype(x, x.dtype, order)
 
 
-del _name, _doc
+del _name, _doc, _operands
