@@ -8,6 +8,7 @@ more than 8 dimensions, a dtype numkern has not) raises instead.
 """
 
 import ctypes
+import operator
 import os
 import struct
 import sys
@@ -234,7 +235,13 @@ def descriptors(*arrays):
     if len(arrays) == 2:
         d = pack2(*arrays)
         return d, d + 1
-    d = _from_buffer(_ARRAY, b"".join([x for a in arrays for x in (_ADDRESS(address(a)), tail(a))]))
+    if len(arrays) == 3:
+        d = pack3(*arrays)
+        return d, d + 1, d + 2
+    if len(arrays) == 4:
+        d = pack4(*arrays)
+        return d, d + 1, d + 2, d + 3
+    d = pack(arrays)
     return (d,) + tuple(d + i for i in range(1, len(arrays)))
 
 
@@ -254,50 +261,80 @@ def _tails(arrays, key):
 
 _PACK2 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}s").pack
 _PACK3 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size}s").pack
+_PACK4 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size}s").pack
+
+
+_layout = operator.attrgetter("shape", "strides", "dtype")
+
+
+def pack(arrays, _get=_TAIL_SETS.get):
+    """Any number of descriptors in one buffer."""
+    key = tuple(map(_layout, arrays))
+    t = _get(key) or _tails(arrays, key)
+    parts = []
+    for a, tail_bytes in zip(arrays, t):
+        parts.append(_ADDRESS(address(a)))
+        parts.append(tail_bytes)
+    return _from_buffer(_ARRAY, b"".join(parts))
 
 
 # (Module globals bound as default arguments: locals are faster to read.)
-def call2(kernel, a, b, _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
-          _buffer=_from_buffer, _type=_ARRAY):
-    """kernel(a, b) on two arrays, raising on a non-zero status."""
-    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype)
-    t = _get(key) or _tails((a, b), key)
-    d = _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1]))
-    status = kernel(d, d + 1)
-    if status:
-        raise_status(status)
-
-
-def call3(kernel, a, b, c, _get=_TAIL_SETS.get, _pack=_PACK3, _word=_read_word, _at=_OFFSET,
-          _buffer=_from_buffer, _type=_ARRAY):
-    """kernel(a, b, c) on three arrays, raising on a non-zero status."""
-    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype)
-    t = _get(key) or _tails((a, b, c), key)
-    d = _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
-                             _word(id(c) + _at).value, t[2]))
-    status = kernel(d, d + 1, d + 2)
-    if status:
-        raise_status(status)
-
-
 def pack2(a, b, _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
           _buffer=_from_buffer, _type=_ARRAY):
-    """Two descriptors in one buffer (index it: d, d + 1)."""
+    """Two descriptors in one buffer (pass d and d + 1; keep d alive)."""
     key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype)
     t = _get(key) or _tails((a, b), key)
     return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1]))
 
 
+def pack3(a, b, c, _get=_TAIL_SETS.get, _pack=_PACK3, _word=_read_word, _at=_OFFSET,
+          _buffer=_from_buffer, _type=_ARRAY):
+    """Three descriptors in one buffer (d, d + 1, d + 2)."""
+    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype)
+    t = _get(key) or _tails((a, b, c), key)
+    return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
+                                _word(id(c) + _at).value, t[2]))
+
+
+def pack4(a, b, c, e, _get=_TAIL_SETS.get, _pack=_PACK4, _word=_read_word, _at=_OFFSET,
+          _buffer=_from_buffer, _type=_ARRAY):
+    """Four descriptors in one buffer (the linear layer with its bias)."""
+    key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype,
+           e.shape, e.strides, e.dtype)
+    t = _get(key) or _tails((a, b, c, e), key)
+    return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
+                                _word(id(c) + _at).value, t[2], _word(id(e) + _at).value, t[3]))
+
+
+def call2(kernel, a, b, _pack=pack2):
+    """kernel(a, b) on two arrays, raising on a non-zero status."""
+    d = _pack(a, b)
+    status = kernel(d, d + 1)
+    if status:
+        raise_status(status)
+
+
+def call3(kernel, a, b, c, _pack=pack3):
+    """kernel(a, b, c) on three arrays, raising on a non-zero status."""
+    d = _pack(a, b, c)
+    status = kernel(d, d + 1, d + 2)
+    if status:
+        raise_status(status)
+
+
 if address is not _address_by_field:
     # Not CPython, or a NumPy whose array struct differs: the generic path.
-    def call2(kernel, a, b):  # noqa: F811
-        check(kernel(*descriptors(a, b)))
-
-    def call3(kernel, a, b, c):  # noqa: F811
-        check(kernel(*descriptors(a, b, c)))
-
     def pack2(a, b):  # noqa: F811
-        return _from_buffer(_ARRAY, _ADDRESS(address(a)) + tail(a) + _ADDRESS(address(b)) + tail(b))
+        return pack((a, b))
+
+    def pack3(a, b, c):  # noqa: F811
+        return pack((a, b, c))
+
+    def pack4(a, b, c, e):  # noqa: F811
+        return pack((a, b, c, e))
+
+    call2.__defaults__ = (pack2,)
+    call3.__defaults__ = (pack3,)
 
 
 def describe(a, where):

@@ -25,7 +25,8 @@ def matmul(a, b, out=None):
     """a @ b with np.matmul's rules: 1-D operands are a row / a column, batch
     dimensions broadcast; float32 or float64, any strides (a.T is free). Each
     2-D product goes to dot, gemv or gemm; the same bits for any thread count."""
-    a, b = array(a, "numkern.matmul"), array(b, "numkern.matmul")
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        a, b = array(a, "numkern.matmul"), array(b, "numkern.matmul")
     if out is None:
         if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
             shape = (a.shape[0], b.shape[1])
@@ -46,7 +47,8 @@ def linear(x, w, bias=None, activation=None, out=None):
     x: (..., k); w: (k, n); bias: (n,) or None; activation: None, "relu",
     "gelu", "gelu_tanh", "sigmoid", "tanh" or "silu". Returns (..., n). Same bits
     as matmul, then add, then the activation."""
-    x, w = array(x, "numkern.linear"), array(w, "numkern.linear")
+    if type(x) is not np.ndarray or type(w) is not np.ndarray:
+        x, w = array(x, "numkern.linear"), array(w, "numkern.linear")
     if activation not in _ACTIVATIONS:
         raise ValueError(f"numkern.linear: unknown activation {activation!r}; expected one of "
                          f"{sorted(k for k in _ACTIVATIONS if k)}")
@@ -59,7 +61,9 @@ def linear(x, w, bias=None, activation=None, out=None):
         d = descriptors(x, w, out)
         check(lib.numkern_linear(d[0], d[1], ffi.NULL, _ACTIVATIONS[activation], d[2]))
     else:
-        d = descriptors(x, w, array(bias, "numkern.linear"), out)
+        if type(bias) is not np.ndarray:
+            bias = array(bias, "numkern.linear")
+        d = descriptors(x, w, bias, out)
         check(lib.numkern_linear(d[0], d[1], d[2], _ACTIVATIONS[activation], d[3]))
     return out
 
