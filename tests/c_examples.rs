@@ -74,6 +74,13 @@ fn cblas_program_links_to_numkern_and_passes() {
     let lib = dir.join("release");
     let syms = Command::new("nm").args(["-D", "--defined-only"]).arg(lib.join("libnumkern.so")).output().expect("nm");
     let syms = String::from_utf8_lossy(&syms.stdout);
+    // The feature adds the cblas_* routines and nothing else to the exports.
+    let foreign: Vec<&str> = syms
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter(|s| !s.starts_with("numkern_") && !s.starts_with("cblas_"))
+        .collect();
+    assert!(foreign.is_empty(), "libnumkern.so (cblas feature) exports {foreign:?}");
     for p in ["s", "d"] {
         for f in ["gemm", "gemv", "dot", "axpy", "scal"] {
             let name = format!("cblas_{p}{f}");

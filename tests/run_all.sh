@@ -7,7 +7,10 @@
 #  2. Miri on the framework's unsafe code (portable tier, small cases);
 #     and the program written against the standard cblas.h (feature `cblas`);
 #  3. the NEON tier: cross-built for aarch64 and run under qemu-user;
-#  4. each fuzz target for 30 s (tests/fuzz.sh; cargo-fuzz, libFuzzer + ASan).
+#  4. the Python package: pip install, pytest (tests/python.sh), the Dask test;
+#  5. the installed C library: cargo cinstall, the tour through pkg-config
+#     (shared, static) and CMake (tests/install.sh);
+#  6. each fuzz target for 30 s (tests/fuzz.sh; cargo-fuzz, libFuzzer + ASan).
 # Installs what it needs (Debian packages, rustup target and component).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,8 @@ command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v make >/dev/null || need_apt+=(make)
 command -v g++ >/dev/null || need_apt+=(g++)
 command -v valgrind >/dev/null || need_apt+=(valgrind)
+command -v cmake >/dev/null || need_apt+=(cmake)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # The standard cblas.h the CBLAS drop-in is tested against, and the OpenBLAS
 # the comparison bench (benches/vs_openblas.rs) runs beside numkern.
 echo '#include <cblas.h>' | cc -E - >/dev/null 2>&1 || need_apt+=(libopenblas-dev)
@@ -54,6 +59,12 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
 NUMKERN_CROSS=1 PROPTEST_CASES=24 NUMKERN_SWEEP_STEP=1000003 \
     cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products --test hardening --test guard_pages --test reduce --test losses
+
+echo "== Python package: pip install ., pytest (wrappers vs NumPy, errors, GIL, fork, DLPack, tutorials, Dask)"
+bash tests/python.sh
+
+echo "== installable C library: cargo cinstall, the tour via pkg-config (shared, static) and CMake"
+bash tests/install.sh
 
 echo "== fuzzing: each target briefly (tests/fuzz.sh SECONDS for long runs)"
 bash tests/fuzz.sh 30
