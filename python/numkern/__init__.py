@@ -28,12 +28,6 @@ from ._runtime import __all__ as _runtime_all
 
 __version__ = version()  # noqa: F405
 
-for _error in (Error, NullPointerError, BadDescriptorError, ShapeError, DTypeError, AxisError,
-               EmptyReductionError, OutOfMemoryError, InvalidArgumentError, UnsupportedError,
-               InternalError):
-    _error.__module__ = __name__
-del _error
-
 # threadpoolctl.threadpool_limits(n) limits numkern too, as it limits BLAS.
 try:
     from ._threadpoolctl import register as _register_threadpoolctl

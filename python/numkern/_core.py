@@ -47,34 +47,11 @@ class Error(Exception):
     status = None
 
 
-class NullPointerError(Error, ValueError):
-    """A required pointer was null (NUMKERN_ERR_NULL_POINTER)."""
-
-    status = lib.NUMKERN_ERR_NULL_POINTER
+Error.__module__ = "numkern"
 
 
-class BadDescriptorError(Error, ValueError):
-    """An array descriptor was malformed (NUMKERN_ERR_BAD_DESCRIPTOR)."""
-
-    status = lib.NUMKERN_ERR_BAD_DESCRIPTOR
-
-
-class ShapeError(Error, ValueError):
-    """Shapes do not match or broadcast (NUMKERN_ERR_SHAPE_MISMATCH); also a ValueError."""
-
-    status = lib.NUMKERN_ERR_SHAPE_MISMATCH
-
-
-class DTypeError(Error, TypeError):
-    """A dtype the function does not take, or mixed dtypes (NUMKERN_ERR_DTYPE); also a TypeError."""
-
-    status = lib.NUMKERN_ERR_DTYPE
-
-
-class AxisError(Error, np.exceptions.AxisError if hasattr(np, "exceptions") else ValueError):
-    """An axis out of range or named twice (NUMKERN_ERR_AXIS); also numpy's AxisError."""
-
-    status = lib.NUMKERN_ERR_AXIS
+class _NumpyAxisError(np.exceptions.AxisError if hasattr(np, "exceptions") else ValueError):
+    """NumPy's AxisError taking the library's whole message."""
 
     def __init__(self, message):
         # numpy's AxisError(axis, ndim, prefix) also takes a lone message.
@@ -84,35 +61,32 @@ class AxisError(Error, np.exceptions.AxisError if hasattr(np, "exceptions") else
         return str(self.args[0]) if self.args else ""
 
 
-class EmptyReductionError(Error, ValueError):
-    """A reduction over no elements (NUMKERN_ERR_EMPTY_REDUCTION)."""
-
-    status = lib.NUMKERN_ERR_EMPTY_REDUCTION
+def _error(name, also, status, doc):
+    return type(name, (Error, also), {"status": status, "__doc__": doc, "__module__": "numkern"})
 
 
-class OutOfMemoryError(Error, MemoryError):
-    """A temporary could not be allocated (NUMKERN_ERR_OUT_OF_MEMORY); also a MemoryError."""
-
-    status = lib.NUMKERN_ERR_OUT_OF_MEMORY
-
-
-class InvalidArgumentError(Error, ValueError):
-    """An argument out of its domain (NUMKERN_ERR_INVALID_ARGUMENT); also a ValueError."""
-
-    status = lib.NUMKERN_ERR_INVALID_ARGUMENT
-
-
-class UnsupportedError(Error, NotImplementedError):
-    """The CPU lacks the requested SIMD tier (NUMKERN_ERR_UNSUPPORTED)."""
-
-    status = lib.NUMKERN_ERR_UNSUPPORTED
-
-
-class InternalError(Error, RuntimeError):
-    """A bug in numkern (NUMKERN_ERR_INTERNAL); please report it."""
-
-    status = lib.NUMKERN_ERR_INTERNAL
-
+# One class per status class; each is also the built-in exception a NumPy
+# user would catch for it.
+NullPointerError = _error("NullPointerError", ValueError, lib.NUMKERN_ERR_NULL_POINTER,
+                          "A required pointer was null (NUMKERN_ERR_NULL_POINTER).")
+BadDescriptorError = _error("BadDescriptorError", ValueError, lib.NUMKERN_ERR_BAD_DESCRIPTOR,
+                            "An array descriptor was malformed (NUMKERN_ERR_BAD_DESCRIPTOR).")
+ShapeError = _error("ShapeError", ValueError, lib.NUMKERN_ERR_SHAPE_MISMATCH,
+                    "Shapes do not match or broadcast (NUMKERN_ERR_SHAPE_MISMATCH); also a ValueError.")
+DTypeError = _error("DTypeError", TypeError, lib.NUMKERN_ERR_DTYPE,
+                    "A dtype the function does not take, or mixed dtypes (NUMKERN_ERR_DTYPE); also a TypeError.")
+AxisError = _error("AxisError", _NumpyAxisError, lib.NUMKERN_ERR_AXIS,
+                   "An axis out of range or named twice (NUMKERN_ERR_AXIS); also NumPy's AxisError.")
+EmptyReductionError = _error("EmptyReductionError", ValueError, lib.NUMKERN_ERR_EMPTY_REDUCTION,
+                             "A reduction over no elements (NUMKERN_ERR_EMPTY_REDUCTION).")
+OutOfMemoryError = _error("OutOfMemoryError", MemoryError, lib.NUMKERN_ERR_OUT_OF_MEMORY,
+                          "A temporary could not be allocated (NUMKERN_ERR_OUT_OF_MEMORY); also a MemoryError.")
+InvalidArgumentError = _error("InvalidArgumentError", ValueError, lib.NUMKERN_ERR_INVALID_ARGUMENT,
+                              "An argument out of its domain (NUMKERN_ERR_INVALID_ARGUMENT); also a ValueError.")
+UnsupportedError = _error("UnsupportedError", NotImplementedError, lib.NUMKERN_ERR_UNSUPPORTED,
+                          "The CPU lacks the requested SIMD tier (NUMKERN_ERR_UNSUPPORTED).")
+InternalError = _error("InternalError", RuntimeError, lib.NUMKERN_ERR_INTERNAL,
+                       "A bug in numkern (NUMKERN_ERR_INTERNAL); please report it.")
 
 ERRORS = {cls.status: cls for cls in (
     NullPointerError, BadDescriptorError, ShapeError, DTypeError, AxisError, EmptyReductionError,

@@ -66,36 +66,34 @@ for _name, _doc, _operands in [
     globals()[_name] = _unary(_name, _doc, result_dtype=_BOOL, operands=_operands)
 
 
+def _with_scalars(kernel, where, x, scalars, out):
+    """kernel(x, *scalars, out) for the unary functions with parameters."""
+    x = array(x, where)
+    out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
+    d = descriptors(x, out)
+    check(kernel(d[0], *(float(v) for v in scalars), d[1]))
+    return out
+
+
 @_export
 @wraps("numkern_leaky_relu")
 def leaky_relu(x, alpha=0.01, out=None):
     """x where x > 0, else alpha*x. x float32/float64; out optional (x's shape and dtype)."""
-    x = array(x, "numkern.leaky_relu")
-    out = np.empty(x.shape, x.dtype) if out is None else output(out, "numkern.leaky_relu")
-    check(lib.numkern_leaky_relu(descriptors(x)[0], float(alpha), descriptors(out)[0]))
-    return out
+    return _with_scalars(lib.numkern_leaky_relu, "numkern.leaky_relu", x, (alpha,), out)
 
 
 @_export
 @wraps("numkern_clip")
 def clip(x, a_min, a_max, out=None):
     """min(max(x, a_min), a_max), as np.clip with scalar bounds (NaN stays NaN)."""
-    x = array(x, "numkern.clip")
-    out = np.empty(x.shape, x.dtype) if out is None else output(out, "numkern.clip")
-    d = descriptors(x, out)
-    check(lib.numkern_clip(d[0], float(a_min), float(a_max), d[1]))
-    return out
+    return _with_scalars(lib.numkern_clip, "numkern.clip", x, (a_min, a_max), out)
 
 
 @_export
 @wraps("numkern_affine")
 def affine(x, scale, shift, out=None):
     """x*scale + shift, one fused multiply-add per element."""
-    x = array(x, "numkern.affine")
-    out = np.empty(x.shape, x.dtype) if out is None else output(out, "numkern.affine")
-    d = descriptors(x, out)
-    check(lib.numkern_affine(d[0], float(scale), float(shift), d[1]))
-    return out
+    return _with_scalars(lib.numkern_affine, "numkern.affine", x, (scale, shift), out)
 
 
 def _binary(name, doc, result_dtype=None, operands="float32 or float64"):

@@ -68,19 +68,23 @@ def linear(x, w, bias=None, activation=None, out=None):
     return out
 
 
+def _scaled_output(where, out, beta, shape, dtype):
+    """The output of out = alpha * product + beta * out: a new array only
+    when beta is 0 (nothing to scale)."""
+    if out is not None:
+        return output(out, where)
+    if beta != 0:
+        raise ValueError(f"{where}: beta != 0 needs an output array to scale")
+    return np.empty(shape, dtype)
+
+
 @wraps("numkern_gemm")
 def gemm(a, b, out=None, alpha=1.0, beta=0.0):
     """out = alpha * a @ b + beta * out for 2-D a (m, k), b (k, n) (BLAS GEMM);
     beta = 0 never reads out. Without out, a new (m, n) array (beta must be 0)."""
     a, b = array(a, "numkern.gemm"), array(b, "numkern.gemm")
-    if out is None:
-        if beta != 0:
-            raise ValueError("numkern.gemm: beta != 0 needs an out= array to scale")
-        m = a.shape[0] if a.ndim == 2 else 0
-        n = b.shape[1] if b.ndim == 2 else 0
-        out = np.empty((m, n), a.dtype)
-    else:
-        out = output(out, "numkern.gemm")
+    shape = (a.shape[0] if a.ndim == 2 else 0, b.shape[1] if b.ndim == 2 else 0)
+    out = _scaled_output("numkern.gemm", out, beta, shape, a.dtype)
     d = descriptors(a, b, out)
     check(lib.numkern_gemm(float(alpha), d[0], d[1], float(beta), d[2]))
     return out
@@ -91,12 +95,7 @@ def gemv(a, x, y=None, alpha=1.0, beta=0.0):
     """y = alpha * a @ x + beta * y for 2-D a (m, n), 1-D x (n,) (BLAS GEMV); a
     transposed view gives the transposed GEMV. Without y, a new (m,) (beta 0)."""
     a, x = array(a, "numkern.gemv"), array(x, "numkern.gemv")
-    if y is None:
-        if beta != 0:
-            raise ValueError("numkern.gemv: beta != 0 needs a y array to scale")
-        y = np.empty((a.shape[0] if a.ndim == 2 else 0,), a.dtype)
-    else:
-        y = output(y, "numkern.gemv")
+    y = _scaled_output("numkern.gemv", y, beta, (a.shape[0] if a.ndim == 2 else 0,), a.dtype)
     d = descriptors(a, x, y)
     check(lib.numkern_gemv(float(alpha), d[0], d[1], float(beta), d[2]))
     return y

@@ -156,10 +156,15 @@ _REDUCTIONS = {"none": lib.NUMKERN_REDUCTION_NONE, "mean": lib.NUMKERN_REDUCTION
                "sum": lib.NUMKERN_REDUCTION_SUM}
 
 
-def _reduction_code(where, reduction):
+def _loss_output(where, reduction, out, per_element_shape, dtype):
+    """(reduction code, out) for a loss: one value per element or row with
+    reduction "none", else a 0-d output."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{where}: reduction must be 'none', 'mean' or 'sum', not {reduction!r}")
-    return _REDUCTIONS[reduction]
+    code = _REDUCTIONS[reduction]
+    if out is not None:
+        return code, output(out, where)
+    return code, np.empty(per_element_shape if code == lib.NUMKERN_REDUCTION_NONE else (), dtype)
 
 
 @_export
@@ -176,12 +181,8 @@ def cross_entropy(logits, labels, axis=-1, weights=None, ignore_index=-100, labe
     naming its row."""
     where = "numkern.cross_entropy"
     z, y = array(logits, where), array(labels, where)
-    code = _reduction_code(where, reduction)
     given = out is not None
-    if given:
-        out = output(out, where)
-    else:
-        out = np.empty(y.shape if code == lib.NUMKERN_REDUCTION_NONE else (), z.dtype)
+    code, out = _loss_output(where, reduction, out, y.shape, z.dtype)
     if weights is None:
         d = descriptors(z, y, out)
         w, o = ffi.NULL, d[2]
@@ -200,12 +201,8 @@ def binary_cross_entropy_with_logits(logits, targets, reduction="mean", out=None
     max(z, 0) - z*y + log1p(exp(-|z|)), the stable form. reduction as cross_entropy."""
     where = "numkern.binary_cross_entropy_with_logits"
     z, y = array(logits, where), array(targets, where)
-    code = _reduction_code(where, reduction)
     given = out is not None
-    if given:
-        out = output(out, where)
-    else:
-        out = np.empty(z.shape if code == lib.NUMKERN_REDUCTION_NONE else (), z.dtype)
+    code, out = _loss_output(where, reduction, out, z.shape, z.dtype)
     d = descriptors(z, y, out)
     check(lib.numkern_binary_cross_entropy_with_logits(d[0], d[1], code, d[2]))
     return _result(out, given)

@@ -106,30 +106,18 @@ def test_forked_child_gets_correct_results():
     assert answer == b"ok"
 
 
-class FakeDevice:
-    """A DLPack producer on another device (as a CUDA tensor would say)."""
-
-    def __init__(self, array):
-        self.array = array
-
-    def __dlpack__(self, **kwargs):
-        return self.array.__dlpack__(**kwargs)
-
-    def __dlpack_device__(self):
-        return (2, 0)  # kDLCUDA
-
-
 class Tensor:
-    """A DLPack producer on the CPU, standing in for a PyTorch CPU tensor."""
+    """A DLPack producer standing in for a PyTorch tensor: on the CPU by
+    default, or on another device (as a CUDA tensor would say)."""
 
-    def __init__(self, array):
-        self.array = array
+    def __init__(self, array, device=None):
+        self.array, self.device = array, device
 
     def __dlpack__(self, **kwargs):
         return self.array.__dlpack__(**kwargs)
 
     def __dlpack_device__(self):
-        return self.array.__dlpack_device__()
+        return self.device or self.array.__dlpack_device__()
 
 
 def test_dlpack_in_and_out_zero_copy():
@@ -142,7 +130,7 @@ def test_dlpack_in_and_out_zero_copy():
 
 def test_dlpack_errors():
     with pytest.raises(ValueError, match="device"):
-        nk.exp(FakeDevice(np.ones(3)))
+        nk.exp(Tensor(np.ones(3), device=(2, 0)))  # kDLCUDA
     read_only = np.zeros(3)
     read_only.flags.writeable = False
     with pytest.raises((ValueError, BufferError)):
