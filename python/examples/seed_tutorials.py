@@ -117,7 +117,7 @@ def a_neural_network_layer():
     rng = np.random.default_rng(42)
     X, W, b = rng.standard_normal((32, 10)), rng.standard_normal((10, 5)), rng.standard_normal(5)
     Y = nk.add(nk.matmul(X, W), b)
-    return [("X @ W + b", Y, np.dot(X, W) + b), ("linear(X, W, b)", nk.linear(X, W, b), X @ W + b),
+    return [("X @ W + b", Y, np.dot(X, W) + b), ("linear(X, W, b, activation=None)", nk.linear(X, W, b, activation=None), X @ W + b),
             ("sigmoid(X @ W + b), fused", nk.linear(X, W, b, "sigmoid"), 1 / (1 + np.exp(-(X @ W + b)))),
             ("float32 layer", nk.linear(X.astype(np.float32), W.astype(np.float32), b.astype(np.float32), "relu"),
              np.maximum(X.astype(np.float32) @ W.astype(np.float32) + b.astype(np.float32), 0))]

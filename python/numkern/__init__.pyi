@@ -166,7 +166,7 @@ def copy(x: ArrayLike, order: Literal["C", "F"] = 'C') -> np.ndarray:
 def matmul(a: ArrayLike, b: ArrayLike, out: Optional[ArrayLike] = None) -> np.ndarray:
     """a @ b with np.matmul's rules: 1-D operands are a row / a column, batch"""
 
-def linear(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, activation: Activation = None, out: Optional[ArrayLike] = None) -> np.ndarray:
+def linear(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, activation: Activation = 'relu', out: Optional[ArrayLike] = None) -> np.ndarray:
     """activation(x @ w + bias), the fused linear layer: the bias add and the"""
 
 def gemm(a: ArrayLike, b: ArrayLike, out: Optional[ArrayLike] = None, alpha: float = 1.0, beta: float = 0.0) -> np.ndarray:

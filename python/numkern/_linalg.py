@@ -40,13 +40,14 @@ def matmul(a, b, out=None):
 
 
 @wraps("numkern_linear")
-def linear(x, w, bias=None, activation=None, out=None):
-    """activation(x @ w + bias), the fused linear layer: the bias add and the
-    activation are applied as each tile of the product is written.
+def linear(x, w, bias=None, activation="relu", out=None):
+    """activation(x @ w + bias), the fused linear layer (a hidden layer: ReLU
+    by default): the bias add and the activation are applied as each tile of
+    the product is written.
 
-    x: (..., k); w: (k, n); bias: (n,) or None; activation: None, "relu",
-    "gelu", "gelu_tanh", "sigmoid", "tanh" or "silu". Returns (..., n). Same bits
-    as matmul, then add, then the activation."""
+    x: (..., k); w: (k, n); bias: (n,) or None; activation: "relu", "gelu",
+    "gelu_tanh", "sigmoid", "tanh", "silu", or None for x @ w + bias alone.
+    Returns (..., n). Same bits as matmul, then add, then the activation."""
     if type(x) is not np.ndarray or type(w) is not np.ndarray:
         x, w = array(x, "numkern.linear"), array(w, "numkern.linear")
     if activation not in _ACTIVATIONS:

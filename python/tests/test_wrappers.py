@@ -135,6 +135,7 @@ def test_products(rng, dtype):
         for act, f in [(None, lambda v: v), ("relu", lambda v: np.maximum(v, 0)),
                        ("sigmoid", lambda v: 1 / (1 + np.exp(-v))), ("tanh", np.tanh)]:
             np.testing.assert_allclose(nk.linear(a, b, bias, act), f(a @ b + bias), **tol)
+        np.testing.assert_allclose(nk.linear(a, b), np.maximum(a @ b, 0), **tol)  # ReLU by default
         x = view(rng, (k,), dtype)
         np.testing.assert_allclose(nk.gemv(a, x), a @ x, **tol)
         np.testing.assert_allclose(nk.matmul(a, x), a @ x, **tol)
