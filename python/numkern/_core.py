@@ -406,13 +406,24 @@ def broadcast_shapes(*shapes):
     return result
 
 
+_AXES = {}
+
+
 def axes_argument(axis):
-    """(pointer, count) for an `axis=` of None, an int or a tuple of ints."""
+    """(pointer, count) for an `axis=` of None, an int or a tuple of ints. The
+    int64 arrays are remembered: the library only reads them."""
     if axis is None:
         return ffi.NULL, 0
-    if isinstance(axis, (tuple, list)):
-        return ffi.new("int64_t[]", [int(a) for a in axis] or [0]), len(axis)
-    return ffi.new("int64_t[]", [int(axis)]), 1
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    found = _AXES.get(axis)
+    if found is None:
+        axes = [int(a) for a in axis] if isinstance(axis, tuple) else [int(axis)]
+        found = (ffi.new("int64_t[]", axes or [0]), len(axes))
+        if len(_AXES) > 1024:
+            _AXES.clear()
+        _AXES[axis] = found
+    return found
 
 
 _REDUCED = {}
