@@ -14,6 +14,7 @@ pub mod framework;
 pub mod kernels;
 pub mod math;
 pub mod ops;
+pub mod random;
 pub mod simd;
 
 pub use dispatch::{active_tier, available_tiers, detected_tier, set_active_tier, Tier};
