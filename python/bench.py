@@ -4,7 +4,10 @@
 
 Each case times both libraries interleaved (numkern, NumPy, numkern, ...),
 and prints the medians and NumPy time / numkern time (> 1: numkern is
-faster). NumPy's OpenBLAS is held to the same thread count (threadpoolctl).
+faster). NumPy's OpenBLAS is held to the same thread count (threadpoolctl);
+with more than one thread, the products run numkern's repeats and then
+NumPy's, since an OpenBLAS pool spinning between calls would take numkern's
+second core.
 The first table is the per-call overhead of the Python layer: a numkern call
 on 5 float32 minus the same C call with ready descriptors, beside NumPy's
 whole call.
@@ -27,14 +30,29 @@ import numkern as nk  # noqa: E402
 from numkern import _core  # noqa: E402
 
 
-def median_pair(fn_a, fn_b, repeat, number):
+def median_pair(fn_a, fn_b, repeat, number, separate=False):
+    """Medians of both, interleaved (a, b, a, b, ...), or with `separate` all
+    of a, a pause, then all of b: OpenBLAS's threads spin for a while after
+    each call and would take the core numkern's second thread needs."""
     ta, tb = [], []
-    for _ in range(repeat):
-        for fn, acc in ((fn_a, ta), (fn_b, tb)):
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            acc.append((time.perf_counter() - t0) / number)
+
+    def run(fn, acc):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        acc.append((time.perf_counter() - t0) / number)
+
+    if separate:
+        time.sleep(0.2)
+        for _ in range(repeat):
+            run(fn_a, ta)
+        time.sleep(0.2)
+        for _ in range(repeat):
+            run(fn_b, tb)
+    else:
+        for _ in range(repeat):
+            run(fn_a, ta)
+            run(fn_b, tb)
     return float(np.median(ta)), float(np.median(tb))
 
 
@@ -80,9 +98,9 @@ def cases(quick):
     yield "add (32,5) + (5,) f32", lambda: nk.add(x32, bias), lambda: np.add(x32, bias)
     yield "add (4096,1000) + (1000,) f32, out=", lambda: nk.add(big, big_bias, out=big_out), \
         lambda: np.add(big, big_bias, out=big_out)
-    yield f"exp f32 {n:.0e}", lambda: nk.exp(v32, out=out32), lambda: np.exp(v32, out=out32)
-    yield f"tanh f32 {n:.0e}", lambda: nk.tanh(v32, out=out32), lambda: np.tanh(v32, out=out32)
-    yield f"sigmoid f32 {n:.0e} vs 1/(1+np.exp(-x))", lambda: nk.sigmoid(v32, out=out32), \
+    yield f"exp f32 {n:.2g}", lambda: nk.exp(v32, out=out32), lambda: np.exp(v32, out=out32)
+    yield f"tanh f32 {n:.2g}", lambda: nk.tanh(v32, out=out32), lambda: np.tanh(v32, out=out32)
+    yield f"sigmoid f32 {n:.2g} vs 1/(1+np.exp(-x))", lambda: nk.sigmoid(v32, out=out32), \
         lambda: 1 / (1 + np.exp(-v32))
     yield f"transposing copy f32 {sq}^2", lambda: nk.copyto(m_out, m32.T), lambda: np.copyto(m_out, m32.T)
     yield f"astype f64->f32 {sq}^2", lambda: nk.copyto(m_out, m64), lambda: np.copyto(m_out, m64)
@@ -96,15 +114,15 @@ def cases(quick):
     x10 = rng.standard_normal((32, 10)).astype(np.float32)
     yield "linear 32x10x5 + sigmoid f32", lambda: nk.linear(x10, w, b5, "sigmoid"), \
         lambda: 1 / (1 + np.exp(-(x10 @ w + b5)))
-    yield f"sum f32 {n:.0e}", lambda: nk.sum(v32), lambda: np.sum(v32)
+    yield f"sum f32 {n:.2g}", lambda: nk.sum(v32), lambda: np.sum(v32)
     yield f"sum f32 {sq}^2 axis 0", lambda: nk.sum(m32, axis=0), lambda: np.sum(m32, axis=0)
     yield f"sum f32 {sq}^2 axis 1", lambda: nk.sum(m32, axis=1), lambda: np.sum(m32, axis=1)
     yield f"mean f32 {sq}^2 axis 0", lambda: nk.mean(m32, axis=0), lambda: np.mean(m32, axis=0)
-    yield f"std f32 {n:.0e}", lambda: nk.std(v32), lambda: np.std(v32)
+    yield f"std f32 {n:.2g}", lambda: nk.std(v32), lambda: np.std(v32)
     yield f"std f32 {sq}^2 axis 0", lambda: nk.std(m32, axis=0), lambda: np.std(m32, axis=0)
     yield f"max f32 {sq}^2 axis 1", lambda: nk.max(m32, axis=1), lambda: np.max(m32, axis=1)
     yield f"argmax f32 {sq}^2 axis 0", lambda: nk.argmax(m32, axis=0), lambda: np.argmax(m32, axis=0)
-    yield f"norm_l2 f32 {n:.0e}", lambda: nk.norm_l2(v32), lambda: np.linalg.norm(v32)
+    yield f"norm_l2 f32 {n:.2g}", lambda: nk.norm_l2(v32), lambda: np.linalg.norm(v32)
 
     def np_softmax(x):
         e = np.exp(x - x.max(axis=1, keepdims=True))
@@ -139,7 +157,9 @@ def main():
             one = min(timeit.repeat(ours, number=1, repeat=2))
             number = max(1, int(0.02 / max(one, 1e-7)))
             repeat = 5 if args.quick else 9
-            a, b = median_pair(ours, theirs, repeat, number)
+            # Products at 2+ threads: separate runs (the BLAS pool spins between calls).
+            separate = args.threads > 1 and name.startswith("matmul")
+            a, b = median_pair(ours, theirs, repeat, number, separate)
             print(f"{name:44s} {fmt(a)} {fmt(b)}  {b / a:5.2f}x", flush=True)
 
 

@@ -67,30 +67,23 @@ def _error(name, also, status, doc):
 
 # One class per status class; each is also the built-in exception a NumPy
 # user would catch for it.
-NullPointerError = _error("NullPointerError", ValueError, lib.NUMKERN_ERR_NULL_POINTER,
-                          "A required pointer was null (NUMKERN_ERR_NULL_POINTER).")
-BadDescriptorError = _error("BadDescriptorError", ValueError, lib.NUMKERN_ERR_BAD_DESCRIPTOR,
-                            "An array descriptor was malformed (NUMKERN_ERR_BAD_DESCRIPTOR).")
-ShapeError = _error("ShapeError", ValueError, lib.NUMKERN_ERR_SHAPE_MISMATCH,
-                    "Shapes do not match or broadcast (NUMKERN_ERR_SHAPE_MISMATCH); also a ValueError.")
-DTypeError = _error("DTypeError", TypeError, lib.NUMKERN_ERR_DTYPE,
-                    "A dtype the function does not take, or mixed dtypes (NUMKERN_ERR_DTYPE); also a TypeError.")
-AxisError = _error("AxisError", _NumpyAxisError, lib.NUMKERN_ERR_AXIS,
-                   "An axis out of range or named twice (NUMKERN_ERR_AXIS); also NumPy's AxisError.")
-EmptyReductionError = _error("EmptyReductionError", ValueError, lib.NUMKERN_ERR_EMPTY_REDUCTION,
-                             "A reduction over no elements (NUMKERN_ERR_EMPTY_REDUCTION).")
-OutOfMemoryError = _error("OutOfMemoryError", MemoryError, lib.NUMKERN_ERR_OUT_OF_MEMORY,
-                          "A temporary could not be allocated (NUMKERN_ERR_OUT_OF_MEMORY); also a MemoryError.")
-InvalidArgumentError = _error("InvalidArgumentError", ValueError, lib.NUMKERN_ERR_INVALID_ARGUMENT,
-                              "An argument out of its domain (NUMKERN_ERR_INVALID_ARGUMENT); also a ValueError.")
-UnsupportedError = _error("UnsupportedError", NotImplementedError, lib.NUMKERN_ERR_UNSUPPORTED,
-                          "The CPU lacks the requested SIMD tier (NUMKERN_ERR_UNSUPPORTED).")
-InternalError = _error("InternalError", RuntimeError, lib.NUMKERN_ERR_INTERNAL,
-                       "A bug in numkern (NUMKERN_ERR_INTERNAL); please report it.")
-
-ERRORS = {cls.status: cls for cls in (
-    NullPointerError, BadDescriptorError, ShapeError, DTypeError, AxisError, EmptyReductionError,
-    OutOfMemoryError, InvalidArgumentError, UnsupportedError, InternalError)}
+_STATUS_CLASSES = [
+    ("NullPointerError", ValueError, "NULL_POINTER", "A required pointer was null"),
+    ("BadDescriptorError", ValueError, "BAD_DESCRIPTOR", "An array descriptor was malformed"),
+    ("ShapeError", ValueError, "SHAPE_MISMATCH", "Shapes do not match or broadcast; also a ValueError"),
+    ("DTypeError", TypeError, "DTYPE", "A dtype the function does not take, or mixed dtypes; also a TypeError"),
+    ("AxisError", _NumpyAxisError, "AXIS", "An axis out of range or named twice; also NumPy's AxisError"),
+    ("EmptyReductionError", ValueError, "EMPTY_REDUCTION", "A reduction over no elements"),
+    ("OutOfMemoryError", MemoryError, "OUT_OF_MEMORY", "A temporary could not be allocated; also a MemoryError"),
+    ("InvalidArgumentError", ValueError, "INVALID_ARGUMENT", "An argument out of its domain; also a ValueError"),
+    ("UnsupportedError", NotImplementedError, "UNSUPPORTED", "The CPU lacks the requested SIMD tier"),
+    ("InternalError", RuntimeError, "INTERNAL", "A bug in numkern; please report it"),
+]
+ERRORS = {}
+for _name, _also, _code, _doc in _STATUS_CLASSES:
+    _status = getattr(lib, "NUMKERN_ERR_" + _code)
+    ERRORS[_status] = globals()[_name] = _error(_name, _also, _status, f"{_doc} (NUMKERN_ERR_{_code}).")
+del _name, _also, _code, _doc, _status
 
 
 def check(status):
@@ -165,15 +158,19 @@ def _tail(a, where):
     return _TAIL.pack(code, ndim, *a.shape, *pad, *(s // size for s in strides), *pad)
 
 
+def remember(cache, key, value):
+    """cache[key] = value, the cache emptied first when it has grown large
+    (the memos below key on shapes, which a program repeats)."""
+    if len(cache) > 4096:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def tail(a, where="numkern"):
     key = (a.shape, a.strides, a.dtype)
     t = _TAILS.get(key)
-    if t is None:
-        t = _tail(a, where)
-        if len(_TAILS) > 4096:
-            _TAILS.clear()
-        _TAILS[key] = t
-    return t
+    return t if t is not None else remember(_TAILS, key, _tail(a, where))
 
 
 def _address_by_interface(a):
@@ -226,11 +223,7 @@ _TAIL_SETS = {}
 
 
 def _tails(arrays, key):
-    tails = tuple(tail(a) for a in arrays)
-    if len(_TAIL_SETS) > 4096:
-        _TAIL_SETS.clear()
-    _TAIL_SETS[key] = tails
-    return tails
+    return remember(_TAIL_SETS, key, tuple(tail(a) for a in arrays))
 
 
 _PACK2 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}s").pack
@@ -380,14 +373,8 @@ _BROADCASTS = {}
 
 def broadcast_pair(a, b):
     """broadcast_shapes(a, b), remembered (a shape pair recurs call after call)."""
-    key = (a, b)
-    shape = _BROADCASTS.get(key)
-    if shape is None:
-        shape = broadcast_shapes(a, b)
-        if len(_BROADCASTS) > 4096:
-            _BROADCASTS.clear()
-        _BROADCASTS[key] = shape
-    return shape
+    shape = _BROADCASTS.get((a, b))
+    return shape if shape is not None else remember(_BROADCASTS, (a, b), broadcast_shapes(a, b))
 
 
 @wraps("numkern_broadcast_shapes")
@@ -419,10 +406,7 @@ def axes_argument(axis):
     found = _AXES.get(axis)
     if found is None:
         axes = [int(a) for a in axis] if isinstance(axis, tuple) else [int(axis)]
-        found = (ffi.new("int64_t[]", axes or [0]), len(axes))
-        if len(_AXES) > 1024:
-            _AXES.clear()
-        _AXES[axis] = found
+        found = remember(_AXES, axis, (ffi.new("int64_t[]", axes or [0]), len(axes)))
     return found
 
 
@@ -438,12 +422,7 @@ def reduced_shape(shape, axis, keepdims):
         axis = tuple(axis)
     key = (shape, axis, bool(keepdims))
     result = _REDUCED.get(key)
-    if result is None:
-        result = _reduced_shape(shape, axis, keepdims)
-        if len(_REDUCED) > 4096:
-            _REDUCED.clear()
-        _REDUCED[key] = result
-    return result
+    return result if result is not None else remember(_REDUCED, key, _reduced_shape(shape, axis, keepdims))
 
 
 def _reduced_shape(shape, axis, keepdims):

@@ -51,3 +51,30 @@ def quiet_numpy_references():
     negative base to a fractional power) where numkern's are the same."""
     with np.errstate(all="ignore"):
         yield
+
+
+def _tiers():
+    import numkern as nk
+
+    best, found = nk.detected_isa(), []
+    for name in ("portable", "neon", "avx2", "avx512"):
+        try:
+            nk.set_isa(name)
+        except nk.Error:
+            continue
+        found.append(name)
+    nk.set_isa(best)
+    return found
+
+
+TIERS = _tiers()
+
+
+@pytest.fixture(params=TIERS)
+def tier(request):
+    """Runs the test on each SIMD tier this CPU has, then restores the best."""
+    import numkern as nk
+
+    nk.set_isa(request.param)
+    yield request.param
+    nk.set_isa(nk.detected_isa())

@@ -30,7 +30,7 @@ POSITIVE_INPUT = {"sqrt", "log", "log1p"}
 
 @pytest.mark.parametrize("name", sorted(UNARY))
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_unary(rng, name, dtype):
+def test_unary(rng, name, dtype, tier):
     for _ in range(8):
         shape = random_shape(rng)
         x = view(rng, shape, dtype, broadcast=True)
@@ -71,7 +71,7 @@ LOGICAL = ["logical_and", "logical_or", "logical_xor"]
 
 @pytest.mark.parametrize("name", BINARY + COMPARE)
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_binary_broadcasting(rng, name, dtype):
+def test_binary_broadcasting(rng, name, dtype, tier):
     for _ in range(8):
         shape = random_shape(rng)
         a = view(rng, shape, dtype, broadcast=True)
@@ -120,7 +120,7 @@ def test_copies_and_casts(rng):
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_products(rng, dtype):
+def test_products(rng, dtype, tier):
     tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-11, atol=1e-11)
     for m, k, n in [(32, 10, 5), (1, 7, 3), (17, 33, 9), (64, 64, 64)]:
         a, b = view(rng, (m, k), dtype), view(rng, (k, n), dtype)
@@ -162,7 +162,7 @@ REDUCTIONS = {
 
 @pytest.mark.parametrize("name", sorted(REDUCTIONS))
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_reductions(rng, name, dtype):
+def test_reductions(rng, name, dtype, tier):
     tol = dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
     for axis in [None, 0, -1, (0, 2), (1,)]:
         for keepdims in (False, True):
@@ -201,7 +201,7 @@ def test_var_std_ddof_and_args(rng, dtype):
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_softmax(rng, dtype):
+def test_softmax(rng, dtype, tier):
     tol = dict(rtol=1e-5, atol=1e-7) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
     for axis in (-1, 0):
         x = view(rng, (7, 10), dtype, broadcast=True)
