@@ -397,6 +397,41 @@ int32_t numkern_copy(const numkern_array *src, const numkern_array *dst);
 // else BLAS's message on stderr.
 extern void numkern_cblas_report(int param, const char *routine, const char *message);
 
+// out[...] = value (NumPy's zeros, ones, full, and `out[...] = value`).
+//
+// Any dtype and strides; `value` is converted to out's dtype as numkern_copy converts a double (integers: truncated toward zero and saturated, NaN gives 0; exact below 2^53).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_full(const numkern_array *out, double value);
+
+// out = ones on the k-th diagonal, zeros elsewhere (np.eye(N, M, k); k = 0 gives np.identity).
+//
+// `out` is 2-D, any dtype and strides; k > 0 is above the main diagonal, k < 0 below; a diagonal outside the matrix leaves all zeros.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (`out` not 2-D), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_eye(const numkern_array *out, int64_t k);
+
+// out[i] = start + i * step for i in 0..len(out) (np.arange with its count given by `out`), each value computed on its own, never accumulated.
+//
+// `out` is 1-D, any dtype and strides. Float outputs: computed in double, rounded once to out's dtype. Integer outputs: start and step must be integers below 2^53; values exact in int64, wrapping into int32/uint8 as numkern_copy.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (`out` not 1-D), _DTYPE, _INVALID_ARGUMENT (non-finite start or step; non-integer ones for an integer out; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_arange(const numkern_array *out, double start, double step);
+
+// out = len(out) evenly spaced values over [start, stop] (endpoint non-zero) or [start, stop) (np.linspace).
+//
+// `out` is 1-D f32 or f64, any strides. step = (stop - start) / (n - 1) with the endpoint, / n without; value i = start + i * step in double, rounded once; with the endpoint the last value is exactly `stop`.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (`out` not 1-D), _DTYPE (an integer out), _INVALID_ARGUMENT (`out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_linspace(const numkern_array *out, double start, double stop, int32_t endpoint);
+
+// out = x with the elements above the k-th diagonal of its last two axes set to zero (np.tril).
+//
+// x and out have one shape (ndim >= 2) and one dtype (any), any strides; out may be x (in place). k > 0 keeps k diagonals above the main one.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH, _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_tril(const numkern_array *x, int64_t k, const numkern_array *out);
+
+// out = x with the elements below the k-th diagonal of its last two axes set to zero (np.triu).
+//
+// Arguments and status codes as numkern_tril; k < 0 keeps |k| diagonals below the main one.
+int32_t numkern_triu(const numkern_array *x, int64_t k, const numkern_array *out);
+
 // out = alpha * a @ b + beta * out (BLAS GEMM) for 2-D a (m x k), b (k x n), out (m x n).
 //
 // All three f32 or all f64; any strides, negative too (a transpose is just a view). beta = 0 never reads `out` (it may hold NaN); alpha = 0 or k = 0 never reads a or b. An input sharing memory with `out` is read from a copy. Accuracy: each element within 2 gamma_(k+2) (|alpha| |a||b| + |beta out|) of the exact value, the same bits for any thread count.

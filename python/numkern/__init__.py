@@ -17,6 +17,8 @@ from . import _core
 from ._core import (AxisError, BadDescriptorError, DTypeError, EmptyReductionError, Error,
                     InternalError, InvalidArgumentError, NullPointerError, OutOfMemoryError,
                     ShapeError, UnsupportedError, broadcast_shapes)
+from ._create import *  # noqa: F401,F403
+from ._create import __all__ as _create_all
 from ._elementwise import *  # noqa: F401,F403
 from ._elementwise import __all__ as _elementwise_all
 from ._linalg import *  # noqa: F401,F403
@@ -39,4 +41,4 @@ else:
 __all__ = (["Error", "NullPointerError", "BadDescriptorError", "ShapeError", "DTypeError",
             "AxisError", "EmptyReductionError", "OutOfMemoryError", "InvalidArgumentError",
             "UnsupportedError", "InternalError", "broadcast_shapes"]
-           + _elementwise_all + _linalg_all + _reduce_all + _runtime_all)
+           + _create_all + _elementwise_all + _linalg_all + _reduce_all + _runtime_all)

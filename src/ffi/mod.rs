@@ -7,6 +7,7 @@
 
 #[cfg(feature = "cblas")]
 mod cblas;
+mod create;
 mod linalg;
 mod losses;
 mod reduce;
@@ -15,6 +16,7 @@ mod views;
 
 #[cfg(feature = "cblas")]
 pub use cblas::*;
+pub use create::*;
 pub use linalg::*;
 pub use losses::*;
 pub use reduce::*;

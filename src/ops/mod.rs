@@ -6,6 +6,7 @@ pub mod reduce;
 pub mod softmax;
 pub mod losses;
 pub mod normalize;
+pub mod create;
 mod exec;
 
 pub use elementwise::*;
