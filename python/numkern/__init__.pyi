@@ -297,3 +297,29 @@ def detected_isa() -> str:
 
 def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH"."""
+def full(shape: Union[int, Sequence[int]], fill_value: float, dtype: npt.DTypeLike = None, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """An array of `shape` filled with `fill_value` (np.full), or `out` filled."""
+
+def zeros(shape: Union[int, Sequence[int]], dtype: npt.DTypeLike = ..., out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.zeros, filled by numkern."""
+
+def ones(shape: Union[int, Sequence[int]], dtype: npt.DTypeLike = ..., out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.ones, filled by numkern."""
+
+def eye(N: int, M: Optional[int] = None, k: int = 0, dtype: npt.DTypeLike = ..., out: Optional[ArrayLike] = None) -> np.ndarray:
+    """Ones on the k-th diagonal of an N x M array, zeros elsewhere (np.eye)."""
+
+def identity(n: int, dtype: npt.DTypeLike = ...) -> np.ndarray:
+    """The n x n identity (np.identity)."""
+
+def arange(start: float, stop: Optional[float] = None, step: float = 1, dtype: npt.DTypeLike = None, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """start + i * step for i in range(ceil((stop - start) / step)) (np.arange)."""
+
+def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True, dtype: npt.DTypeLike = ..., out: Optional[ArrayLike] = None) -> np.ndarray:
+    """num evenly spaced values from start to stop (np.linspace)."""
+
+def tril(m: ArrayLike, k: int = 0, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """m with the elements above the k-th diagonal of its last two axes zeroed (np.tril)."""
+
+def triu(m: ArrayLike, k: int = 0, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """m with the elements below the k-th diagonal of its last two axes zeroed (np.triu)."""

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ._core import array, call2, check, descriptors, lib, output, wraps
+from ._core import array, check, descriptors, lib, output, wraps
 
 __all__ = ["full", "zeros", "ones", "eye", "identity", "arange", "linspace", "tril", "triu"]
 
@@ -12,6 +12,8 @@ __all__ = ["full", "zeros", "ones", "eye", "identity", "arange", "linspace", "tr
 def _new_or_out(shape, dtype, out, where):
     if out is not None:
         return output(out, where)
+    if shape is None:
+        raise TypeError(f"{where}: give a shape or an out= array")
     return np.empty(shape, np.float64 if dtype is None else dtype)
 
 
@@ -90,4 +92,3 @@ tril.__doc__ = """m with the elements above the k-th diagonal of its last two ax
 triu = wraps("numkern_triu")(_triangle(lib.numkern_triu, "numkern.triu"))
 triu.__name__ = triu.__qualname__ = "triu"
 triu.__doc__ = """m with the elements below the k-th diagonal of its last two axes zeroed (np.triu)."""
-del call2
