@@ -162,6 +162,44 @@ fn copies_and_casts() {
 }
 
 #[test]
+fn creation() {
+    use numkern::ops::create;
+    each_exec(|e, tier| {
+        for dtype in DType::ALL {
+            for n in lengths() {
+                for (_, so) in STRIDES_1D {
+                    for side in SIDES {
+                        set_case(&format!("fill/arange/linspace {dtype:?} n={n} stride {so} {side:?} on {tier}"));
+                        let out = view(dtype, &[n], &[so], side, 2);
+                        unsafe { create::fill_raw(e, &out.raw, 3.0) }.unwrap();
+                        unsafe { create::arange_raw(e, &out.raw, -5.0, 2.0) }.unwrap();
+                        if dtype.is_float() {
+                            unsafe { create::linspace_raw(e, &out.raw, -1.0, 1.0, true) }.unwrap();
+                        }
+                    }
+                }
+            }
+            // eye and the triangles over odd shapes in four layouts, every diagonal offset.
+            for (r, c) in [(0, 3), (1, 1), (3, 5), (17, 4), (33, 40)] {
+                for layout in 0..4 {
+                    let st = mat_strides(layout, r, c);
+                    for k in [-(r as i64) - 1, -2, 0, 1, c as i64 + 1] {
+                        for side in SIDES {
+                            set_case(&format!("eye/tril/triu {dtype:?} ({r},{c}) layout {layout} k={k} {side:?} on {tier}"));
+                            let out = view(dtype, &[r, c], &st, side, 2);
+                            unsafe { create::eye_raw(e, &out.raw, k) }.unwrap();
+                            let x = view(dtype, &[r, c], &mat_strides((layout + 1) % 4, r, c), side, 1);
+                            unsafe { create::triangle_raw(e, &x.raw, &out.raw, k, true) }.unwrap();
+                            unsafe { create::triangle_raw(e, &out.raw, &out.raw, k, false) }.unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
 fn dot_axpy_gemv() {
     each_exec(|e, tier| {
         for dtype in FLOATS {

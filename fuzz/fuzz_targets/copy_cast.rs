@@ -2,10 +2,12 @@
 //! included), broadcasting and overlapping, on descriptors of every kind;
 //! each element must be Rust's `as` conversion of its source (NumPy's
 //! `astype` where NumPy defines it; saturating, NaN to 0, where it does not).
+//! And the creation functions, which write through the same conversions:
+//! full, eye, arange, linspace, tril and triu.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use numkern::ffi::numkern_copy;
+use numkern::ffi::{numkern_arange, numkern_copy, numkern_eye, numkern_full, numkern_linspace, numkern_tril, numkern_triu};
 use numkern::DType;
 use numkern_fuzz::arbitrary::{self, Unstructured};
 use numkern_fuzz::{indices, Call, Fill, ALL_DTYPES};
@@ -16,6 +18,9 @@ fuzz_target!(|data: &[u8]| {
 
 fn one(data: &[u8]) -> arbitrary::Result<()> {
     let mut u = Unstructured::new(data);
+    if u.ratio(1, 3)? {
+        return creation(&mut u);
+    }
     let mut c = Call::new();
     let (src, dst) = (c.add(&mut u, &ALL_DTYPES, 8, Fill::Raw)?, c.add(&mut u, &ALL_DTYPES, 8, Fill::Raw)?);
     if let Some(after) = c.run("copy", 0, |c| unsafe { numkern_copy(c.ptr(src), c.ptr(dst)) }) {
@@ -57,4 +62,48 @@ fn cast(from: DType, to: DType, bits: u64) -> u64 {
         DType::I64 => to!(bits as i64),
         DType::U8 => to!(bits as u8),
     }
+}
+
+/// A creation call on one fuzzed output (tril/triu also on a fuzzed input),
+/// each written element checked against its definition.
+fn creation(u: &mut Unstructured) -> arbitrary::Result<()> {
+    let mut c = Call::new();
+    let op = u.int_in_range(0..=5u8)?;
+    let out = c.add(u, &ALL_DTYPES, if op == 0 { 8 } else { 3 }, Fill::Raw)?;
+    let x = if op >= 4 { Some(c.add(u, &ALL_DTYPES, 3, Fill::Raw)?) } else { None };
+    let (a, b) = (u.int_in_range(-1000..=1000i32)? as f64 / 8.0, u.int_in_range(-1000..=1000i32)? as f64 / 8.0);
+    let k = u.int_in_range(-6..=6i64)?;
+    let endpoint = u.arbitrary::<bool>()?;
+    let Some(after) = c.run("creation", 0, |c| unsafe {
+        match op {
+            0 => numkern_full(c.ptr(out), a),
+            1 => numkern_eye(c.ptr(out), k),
+            2 => numkern_arange(c.ptr(out), a, b),
+            3 => numkern_linspace(c.ptr(out), a, b, endpoint as i32),
+            4 => numkern_tril(c.ptr(x.unwrap()), k, c.ptr(out)),
+            _ => numkern_triu(c.ptr(x.unwrap()), k, c.ptr(out)),
+        }
+    }) else {
+        return Ok(());
+    };
+    let to = c.dtype(out);
+    let shape = c.shape(out);
+    for idx in indices(&shape) {
+        let got = c.bits(&after, out, &idx);
+        let nd = idx.len();
+        let want = match op {
+            0 => cast(DType::F64, to, a.to_bits()),
+            1 => cast(DType::F64, to, if idx[1] as i64 - idx[0] as i64 == k { 1f64 } else { 0f64 }.to_bits()),
+            2 if to.is_float() => cast(DType::F64, to, (a + idx[0] as f64 * b).to_bits()),
+            2 => cast(DType::I64, to, ((a as i64).wrapping_add(idx[0] as i64 * b as i64)) as u64),
+            3 => continue, // linspace's values: tests/create.rs (here: bounds, errors, tiers)
+            _ => {
+                let (i, j) = (idx[nd - 2] as i64, idx[nd - 1] as i64);
+                let keep = if op == 4 { j <= i + k } else { j >= i + k };
+                if keep { c.bits(&c.before, x.unwrap(), &idx) } else { 0 }
+            }
+        };
+        assert_eq!(got, want, "creation op {op} into {to:?} {shape:?} at {idx:?}");
+    }
+    Ok(())
 }

@@ -63,11 +63,14 @@ impl RawArray {
     /// (overlap checks run on every call, small ones included).
     #[inline]
     fn offsets(&self) -> Option<(isize, isize)> {
+        // An empty array is valid with any strides on its other axes (its
+        // validation stops at size 0), so look for a zero extent first:
+        // (extent - 1) * stride of an earlier axis may not fit.
+        if self.shape[..self.ndim].contains(&0) {
+            return None;
+        }
         let (mut lo, mut hi) = (0isize, 0isize);
         for k in 0..self.ndim {
-            if self.shape[k] == 0 {
-                return None;
-            }
             let span = (self.shape[k] as isize - 1) * self.strides[k];
             if span < 0 {
                 lo += span;
