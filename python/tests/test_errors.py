@@ -88,3 +88,16 @@ def test_the_message_is_per_thread_and_names_the_function():
         nk.sum(np.ones((2, 2)), axis=(0, 0))
     assert str(info.value).startswith("numkern_")
     assert nk.Error.__module__ == "numkern"
+
+
+def test_errors_survive_pickling():
+    """Dask and multiprocessing send a worker's exception back pickled."""
+    import pickle
+
+    with pytest.raises(nk.AxisError) as info:
+        nk.sum(np.ones((2, 2)), axis=5)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is nk.AxisError and str(back) == str(info.value)
+    for cls in (nk.ShapeError, nk.DTypeError, nk.InvalidArgumentError, nk.InternalError):
+        back = pickle.loads(pickle.dumps(cls("numkern_x: message")))
+        assert type(back) is cls and str(back) == "numkern_x: message"
