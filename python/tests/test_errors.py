@@ -72,6 +72,12 @@ def test_bad_strides_and_byte_order_never_copy():
         nk.exp(np.ones(3, dtype=np.dtype(np.float32).newbyteorder()))
     with pytest.raises(ValueError, match="at most 8"):
         nk.exp(np.ones((1,) * 9))
+    # The message names the function that was called, on every path.
+    for call, name in [(lambda: nk.exp(record["a"]), "numkern.exp"), (lambda: nk.add(record["a"], record["a"]), "numkern.add"),
+                       (lambda: nk.sum(record["a"], axis=0), "numkern.sum"), (lambda: nk.matmul(record["a"][:, None], record["a"][None]), "numkern.matmul"),
+                       (lambda: nk.linear(np.ones((2, 6)), np.ones((6, 1)), record["a"][:1]), "numkern.linear")]:
+        with pytest.raises(ValueError, match=f"^{name}: strides"):
+            call()
 
 
 def test_read_only_output():
