@@ -20,7 +20,6 @@ from ._ffi import ffi
 lib = ffi.dlopen(os.path.join(os.path.dirname(os.path.abspath(__file__)), "libnumkern.so"))
 
 MAX_NDIM = lib.NUMKERN_MAX_NDIM
-NONE = -(2**63)  # NUMKERN_NONE (INT64_MIN), which cffi cannot read from the header
 
 # Every numkern_* function a Python function calls: {C name: Python name}.
 # tests/test_completeness.py checks the header against it.
@@ -200,19 +199,21 @@ def _field_agrees():
 address = _address_by_field if _field_agrees() else _address_by_interface
 
 
-def descriptors(*arrays):
+def descriptors(*arrays, where="numkern"):
     """Descriptor pointers for the arrays, in order. The first element owns
-    the memory of all of them: keep the tuple alive for the call."""
+    the memory of all of them: keep the tuple alive for the call. `where`
+    (the calling function) names it in the error of an array that cannot
+    be described."""
     if len(arrays) == 2:
-        d = pack2(*arrays)
+        d = pack2(*arrays, where)
         return d, d + 1
     if len(arrays) == 3:
-        d = pack3(*arrays)
+        d = pack3(*arrays, where)
         return d, d + 1, d + 2
     if len(arrays) == 4:
-        d = pack4(*arrays)
+        d = pack4(*arrays, where)
         return d, d + 1, d + 2, d + 3
-    d = pack(arrays)
+    d = pack(arrays, where)
     return (d,) + tuple(d + i for i in range(1, len(arrays)))
 
 
@@ -222,8 +223,8 @@ _from_buffer = ffi.from_buffer
 _TAIL_SETS = {}
 
 
-def _tails(arrays, key):
-    return remember(_TAIL_SETS, key, tuple(tail(a) for a in arrays))
+def _tails(arrays, key, where):
+    return remember(_TAIL_SETS, key, tuple(tail(a, where) for a in arrays))
 
 
 _PACK2 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}s").pack
@@ -234,10 +235,10 @@ _PACK4 = struct.Struct(f"@P{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size}sP{_TAIL.size
 _layout = operator.attrgetter("shape", "strides", "dtype")
 
 
-def pack(arrays, _get=_TAIL_SETS.get):
+def pack(arrays, where="numkern", _get=_TAIL_SETS.get):
     """Any number of descriptors in one buffer."""
     key = tuple(map(_layout, arrays))
-    t = _get(key) or _tails(arrays, key)
+    t = _get(key) or _tails(arrays, key, where)
     parts = []
     for a, tail_bytes in zip(arrays, t):
         parts.append(_ADDRESS(address(a)))
@@ -246,44 +247,44 @@ def pack(arrays, _get=_TAIL_SETS.get):
 
 
 # (Module globals bound as default arguments: locals are faster to read.)
-def pack2(a, b, _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
+def pack2(a, b, where="numkern", _get=_TAIL_SETS.get, _pack=_PACK2, _word=_read_word, _at=_OFFSET,
           _buffer=_from_buffer, _type=_ARRAY):
     """Two descriptors in one buffer (pass d and d + 1; keep d alive)."""
     key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype)
-    t = _get(key) or _tails((a, b), key)
+    t = _get(key) or _tails((a, b), key, where)
     return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1]))
 
 
-def pack3(a, b, c, _get=_TAIL_SETS.get, _pack=_PACK3, _word=_read_word, _at=_OFFSET,
+def pack3(a, b, c, where="numkern", _get=_TAIL_SETS.get, _pack=_PACK3, _word=_read_word, _at=_OFFSET,
           _buffer=_from_buffer, _type=_ARRAY):
     """Three descriptors in one buffer (d, d + 1, d + 2)."""
     key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype)
-    t = _get(key) or _tails((a, b, c), key)
+    t = _get(key) or _tails((a, b, c), key, where)
     return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
                                 _word(id(c) + _at).value, t[2]))
 
 
-def pack4(a, b, c, e, _get=_TAIL_SETS.get, _pack=_PACK4, _word=_read_word, _at=_OFFSET,
+def pack4(a, b, c, e, where="numkern", _get=_TAIL_SETS.get, _pack=_PACK4, _word=_read_word, _at=_OFFSET,
           _buffer=_from_buffer, _type=_ARRAY):
     """Four descriptors in one buffer (the linear layer with its bias)."""
     key = (a.shape, a.strides, a.dtype, b.shape, b.strides, b.dtype, c.shape, c.strides, c.dtype,
            e.shape, e.strides, e.dtype)
-    t = _get(key) or _tails((a, b, c, e), key)
+    t = _get(key) or _tails((a, b, c, e), key, where)
     return _buffer(_type, _pack(_word(id(a) + _at).value, t[0], _word(id(b) + _at).value, t[1],
                                 _word(id(c) + _at).value, t[2], _word(id(e) + _at).value, t[3]))
 
 
-def call2(kernel, a, b, _pack=pack2):
+def call2(kernel, a, b, where="numkern", _pack=pack2):
     """kernel(a, b) on two arrays, raising on a non-zero status."""
-    d = _pack(a, b)
+    d = _pack(a, b, where)
     status = kernel(d, d + 1)
     if status:
         raise_status(status)
 
 
-def call3(kernel, a, b, c, _pack=pack3):
+def call3(kernel, a, b, c, where="numkern", _pack=pack3):
     """kernel(a, b, c) on three arrays, raising on a non-zero status."""
-    d = _pack(a, b, c)
+    d = _pack(a, b, c, where)
     status = kernel(d, d + 1, d + 2)
     if status:
         raise_status(status)
@@ -291,23 +292,17 @@ def call3(kernel, a, b, c, _pack=pack3):
 
 if address is not _address_by_field:
     # Not CPython, or a NumPy whose array struct differs: the generic path.
-    def pack2(a, b):  # noqa: F811
-        return pack((a, b))
+    def pack2(a, b, where="numkern"):  # noqa: F811
+        return pack((a, b), where)
 
-    def pack3(a, b, c):  # noqa: F811
-        return pack((a, b, c))
+    def pack3(a, b, c, where="numkern"):  # noqa: F811
+        return pack((a, b, c), where)
 
-    def pack4(a, b, c, e):  # noqa: F811
-        return pack((a, b, c, e))
+    def pack4(a, b, c, e, where="numkern"):  # noqa: F811
+        return pack((a, b, c, e), where)
 
-    call2.__defaults__ = (pack2,)
-    call3.__defaults__ = (pack3,)
-
-
-def describe(a, where):
-    """A descriptor pointer for one array, validating it with `where` named."""
-    tail(a, where)
-    return descriptors(a)[0]
+    call2.__defaults__ = ("numkern", pack2)
+    call3.__defaults__ = ("numkern", pack3)
 
 
 # ---------------------------------------------------------------- inputs

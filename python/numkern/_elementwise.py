@@ -26,7 +26,7 @@ def _unary(name, doc, result_dtype=None, operands="float32 or float64 array (any
             out = _empty(x.shape, result_dtype or x.dtype)
         elif type(out) is not _ndarray or not out.flags.writeable:
             out = output(out, where)
-        _call(kernel, x, out)
+        _call(kernel, x, out, where)
         return out
 
     fn.__name__ = fn.__qualname__ = name
@@ -70,7 +70,7 @@ def _with_scalars(kernel, where, x, scalars, out):
     """kernel(x, *scalars, out) for the unary functions with parameters."""
     x = array(x, where)
     out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
-    d = descriptors(x, out)
+    d = descriptors(x, out, where=where)
     check(kernel(d[0], *(float(v) for v in scalars), d[1]))
     return out
 
@@ -110,7 +110,7 @@ def _binary(name, doc, result_dtype=None, operands="float32 or float64"):
             out = _empty(shape, result_dtype or a.dtype)
         elif type(out) is not _ndarray or not out.flags.writeable:
             out = output(out, where)
-        _call(kernel, a, b, out)
+        _call(kernel, a, b, out, where)
         return out
 
     fn.__name__ = fn.__qualname__ = name
@@ -152,7 +152,7 @@ def where(condition, a, b, out=None):
         out = np.empty(broadcast_shapes(condition.shape, a.shape, b.shape), a.dtype)
     else:
         out = output(out, "numkern.where")
-    check(lib.numkern_where(*descriptors(condition, a, b, out)))
+    check(lib.numkern_where(*descriptors(condition, a, b, out, where="numkern.where")))
     return out
 
 
@@ -165,7 +165,7 @@ def copyto(dst, src):
     cache-sized tiles. Returns None."""
     dst = output(dst, "numkern.copyto")
     src = array(src, "numkern.copyto")
-    check(lib.numkern_copy(*descriptors(src, dst)))
+    check(lib.numkern_copy(*descriptors(src, dst, where="numkern.copyto")))
 
 
 @_export

@@ -35,7 +35,7 @@ def matmul(a, b, out=None):
         out = np.empty(shape, a.dtype)
     else:
         out = output(out, "numkern.matmul")
-    check(lib.numkern_matmul(*descriptors(a, b, out)))
+    check(lib.numkern_matmul(*descriptors(a, b, out, where="numkern.matmul")))
     return out
 
 
@@ -59,12 +59,12 @@ def linear(x, w, bias=None, activation="relu", out=None):
     else:
         out = output(out, "numkern.linear")
     if bias is None:
-        d = descriptors(x, w, out)
+        d = descriptors(x, w, out, where="numkern.linear")
         check(lib.numkern_linear(d[0], d[1], ffi.NULL, _ACTIVATIONS[activation], d[2]))
     else:
         if type(bias) is not np.ndarray:
             bias = array(bias, "numkern.linear")
-        d = descriptors(x, w, bias, out)
+        d = descriptors(x, w, bias, out, where="numkern.linear")
         check(lib.numkern_linear(d[0], d[1], d[2], _ACTIVATIONS[activation], d[3]))
     return out
 
@@ -86,7 +86,7 @@ def gemm(a, b, out=None, alpha=1.0, beta=0.0):
     a, b = array(a, "numkern.gemm"), array(b, "numkern.gemm")
     shape = (a.shape[0] if a.ndim == 2 else 0, b.shape[1] if b.ndim == 2 else 0)
     out = _scaled_output("numkern.gemm", out, beta, shape, a.dtype)
-    d = descriptors(a, b, out)
+    d = descriptors(a, b, out, where="numkern.gemm")
     check(lib.numkern_gemm(float(alpha), d[0], d[1], float(beta), d[2]))
     return out
 
@@ -97,7 +97,7 @@ def gemv(a, x, y=None, alpha=1.0, beta=0.0):
     transposed view gives the transposed GEMV. Without y, a new (m,) (beta 0)."""
     a, x = array(a, "numkern.gemv"), array(x, "numkern.gemv")
     y = _scaled_output("numkern.gemv", y, beta, (a.shape[0] if a.ndim == 2 else 0,), a.dtype)
-    d = descriptors(a, x, y)
+    d = descriptors(a, x, y, where="numkern.gemv")
     check(lib.numkern_gemv(float(alpha), d[0], d[1], float(beta), d[2]))
     return y
 
@@ -109,7 +109,7 @@ def dot(a, b):
     unless the sum cancels heavily)."""
     a, b = array(a, "numkern.dot"), array(b, "numkern.dot")
     out = np.empty((), a.dtype)
-    check(lib.numkern_dot(*descriptors(a, b, out)))
+    check(lib.numkern_dot(*descriptors(a, b, out, where="numkern.dot")))
     return out[()]
 
 
@@ -118,6 +118,6 @@ def axpy(alpha, x, y):
     """y += alpha * x in place for 1-D x and y (BLAS AXPY), one fused multiply-add
     per element. Returns y."""
     x, y = array(x, "numkern.axpy"), output(y, "numkern.axpy")
-    d = descriptors(x, y)
+    d = descriptors(x, y, where="numkern.axpy")
     check(lib.numkern_axpy(float(alpha), d[0], d[1]))
     return y

@@ -42,7 +42,7 @@ def _reduction(name, doc, result="same", ddof=False):
                     dtype = result
             out = np.empty(reduced_shape(x.shape, axis, keepdims), dtype)
         axes, naxes = axes_argument(axis)
-        d = descriptors(x, out)
+        d = descriptors(x, out, where=where)
         check(kernel(d[0], axes, naxes, *extra, d[1]))
         return _result(out, given)
 
@@ -106,7 +106,7 @@ def _softmax(name, doc):
         if masked_rows not in ("nan", "zero"):
             raise ValueError(f"{where}: masked_rows must be 'nan' or 'zero', not {masked_rows!r}")
         flags = lib.NUMKERN_MASKED_ROWS_ZERO if masked_rows == "zero" else 0
-        d = descriptors(x, out)
+        d = descriptors(x, out, where=where)
         check(kernel(d[0], int(axis), d[1], flags))
         return out
 
@@ -136,7 +136,7 @@ def _pair_loss(name, doc):
             shape = a.shape if a.shape == b.shape else np.broadcast_shapes(a.shape, b.shape)
             out = np.empty(reduced_shape(shape, axis, keepdims), a.dtype)
         axes, naxes = axes_argument(axis)
-        d = descriptors(a, b, out)
+        d = descriptors(a, b, out, where=where)
         check(kernel(d[0], d[1], axes, naxes, d[2]))
         return _result(out, given)
 
@@ -184,10 +184,10 @@ def cross_entropy(logits, labels, axis=-1, weights=None, ignore_index=-100, labe
     given = out is not None
     code, out = _loss_output(where, reduction, out, y.shape, z.dtype)
     if weights is None:
-        d = descriptors(z, y, out)
+        d = descriptors(z, y, out, where=where)
         w, o = ffi.NULL, d[2]
     else:
-        d = descriptors(z, y, array(weights, where), out)
+        d = descriptors(z, y, array(weights, where), out, where=where)
         w, o = d[2], d[3]
     check(lib.numkern_cross_entropy(d[0], d[1], int(axis), w, int(ignore_index), float(label_smoothing),
                                     code, o))
@@ -203,7 +203,7 @@ def binary_cross_entropy_with_logits(logits, targets, reduction="mean", out=None
     z, y = array(logits, where), array(targets, where)
     given = out is not None
     code, out = _loss_output(where, reduction, out, z.shape, z.dtype)
-    d = descriptors(z, y, out)
+    d = descriptors(z, y, out, where=where)
     check(lib.numkern_binary_cross_entropy_with_logits(d[0], d[1], code, d[2]))
     return _result(out, given)
 
@@ -216,7 +216,7 @@ def accuracy(logits, labels, axis=-1):
     where = "numkern.accuracy"
     z, y = array(logits, where), array(labels, where)
     out = np.empty((), _F64)
-    d = descriptors(z, y, out)
+    d = descriptors(z, y, out, where=where)
     check(lib.numkern_accuracy(d[0], d[1], int(axis), d[2]))
     return float(out)
 
@@ -230,7 +230,7 @@ def standardize(x, axis=None, eps=0.0, out=None):
     x = array(x, where)
     out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
     axes, naxes = axes_argument(axis)
-    d = descriptors(x, out)
+    d = descriptors(x, out, where=where)
     check(lib.numkern_standardize(d[0], axes, naxes, float(eps), d[1]))
     return out
 
@@ -243,7 +243,7 @@ def standardize_with(x, mean, std, out=None):
     where = "numkern.standardize_with"
     x = array(x, where)
     out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
-    check(lib.numkern_standardize_with(*descriptors(x, array(mean, where), array(std, where), out)))
+    check(lib.numkern_standardize_with(*descriptors(x, array(mean, where), array(std, where), out, where=where)))
     return out
 
 
@@ -257,7 +257,7 @@ def layer_norm(x, normalized_ndim=1, gamma=None, beta=None, eps=1e-5, out=None):
     x = array(x, where)
     out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
     arrays = [x, out] + [array(v, where) for v in (gamma, beta) if v is not None]
-    d = descriptors(*arrays)
+    d = descriptors(*arrays, where=where)
     rest = iter(d[2:])
     g = next(rest) if gamma is not None else ffi.NULL
     b = next(rest) if beta is not None else ffi.NULL
@@ -273,10 +273,10 @@ def rms_norm(x, normalized_ndim=1, gamma=None, eps=1e-6, out=None):
     x = array(x, where)
     out = np.empty(x.shape, x.dtype) if out is None else output(out, where)
     if gamma is None:
-        d = descriptors(x, out)
+        d = descriptors(x, out, where=where)
         g = ffi.NULL
     else:
-        d = descriptors(x, out, array(gamma, where))
+        d = descriptors(x, out, array(gamma, where), where=where)
         g = d[2]
     check(lib.numkern_rms_norm(d[0], int(normalized_ndim), g, float(eps), d[1]))
     return out

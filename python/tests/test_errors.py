@@ -72,6 +72,12 @@ def test_bad_strides_and_byte_order_never_copy():
         nk.exp(np.ones(3, dtype=np.dtype(np.float32).newbyteorder()))
     with pytest.raises(ValueError, match="at most 8"):
         nk.exp(np.ones((1,) * 9))
+    # The message names the function that was called, on every path.
+    for call, name in [(lambda: nk.exp(record["a"]), "numkern.exp"), (lambda: nk.add(record["a"], record["a"]), "numkern.add"),
+                       (lambda: nk.sum(record["a"], axis=0), "numkern.sum"), (lambda: nk.matmul(record["a"][:, None], record["a"][None]), "numkern.matmul"),
+                       (lambda: nk.linear(np.ones((2, 6)), np.ones((6, 1)), record["a"][:1]), "numkern.linear")]:
+        with pytest.raises(ValueError, match=f"^{name}: strides"):
+            call()
 
 
 def test_read_only_output():
@@ -88,3 +94,16 @@ def test_the_message_is_per_thread_and_names_the_function():
         nk.sum(np.ones((2, 2)), axis=(0, 0))
     assert str(info.value).startswith("numkern_")
     assert nk.Error.__module__ == "numkern"
+
+
+def test_errors_survive_pickling():
+    """Dask and multiprocessing send a worker's exception back pickled."""
+    import pickle
+
+    with pytest.raises(nk.AxisError) as info:
+        nk.sum(np.ones((2, 2)), axis=5)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is nk.AxisError and str(back) == str(info.value)
+    for cls in (nk.ShapeError, nk.DTypeError, nk.InvalidArgumentError, nk.InternalError):
+        back = pickle.loads(pickle.dumps(cls("numkern_x: message")))
+        assert type(back) is cls and str(back) == "numkern_x: message"
