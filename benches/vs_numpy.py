@@ -197,6 +197,12 @@ def main():
     cases.append(("rms_norm f32 4096x1000", lambda: a / np.sqrt(np.mean(a * a, axis=-1, keepdims=True) + 1e-5),
                   call(lib.numkern_rms_norm, a, 1, None, 1e-5, y)))
 
+    # Creation, random fills, indexing and joining (issue 22): NumPy's in-place forms.
+    sq = np.empty((4096, 4096), np.float32)
+    cases.append(("fill f32 4096x4096 (a.fill(1.5))", lambda: sq.fill(1.5), call(lib.numkern_full, sq, ctypes.c_double(1.5))))
+    cases.append(("eye f32 4096x4096 (fill 0, fill_diagonal 1)", lambda: (sq.fill(0), np.fill_diagonal(sq, 1)),
+                  call(lib.numkern_eye, sq, ctypes.c_int64(0))))
+
     print(f"threads {args.threads}, NumPy {np.__version__}, median of {args.reps}")
     print(f"{'case':48s} {'numpy':>11s} {'numkern':>11s} {'ratio':>8s}")
     for label, np_f, nk_f in cases:

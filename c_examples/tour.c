@@ -48,6 +48,26 @@ static int close_to(double got, double want, double rel) {
     return fabs(got - want) <= rel * fabs(want) + 1e-30;
 }
 
+/* Cell: np.zeros((2, 3)), np.ones, np.eye(3), np.arange(0, 10, 2), np.linspace(0, 1, 5). */
+static void cell_creation(void) {
+    float z[6], e[9], r[5], l[5];
+    for (int i = 0; i < 6; i++) z[i] = -1.0f;
+    int64_t zs[2] = {2, 3}, es[2] = {3, 3}, rs[1] = {5};
+    numkern_array Z = f32_array(z, 2, zs), E = f32_array(e, 2, es), R = f32_array(r, 1, rs), L = f32_array(l, 1, rs);
+    NK(numkern_full(&Z, 0.0));
+    for (int i = 0; i < 6; i++) CHECK(z[i] == 0.0f, "zeros[%d] = %g", i, z[i]);
+    NK(numkern_full(&Z, 1.0));
+    for (int i = 0; i < 6; i++) CHECK(z[i] == 1.0f, "ones[%d] = %g", i, z[i]);
+    NK(numkern_eye(&E, 0));
+    for (int i = 0; i < 9; i++) CHECK(e[i] == (i % 4 == 0 ? 1.0f : 0.0f), "eye[%d] = %g", i, e[i]);
+    NK(numkern_arange(&R, 0.0, 2.0));
+    for (int i = 0; i < 5; i++) CHECK(r[i] == 2.0f * i, "arange[%d] = %g", i, r[i]);
+    NK(numkern_linspace(&L, 0.0, 1.0, 1));
+    for (int i = 0; i < 5; i++) CHECK(l[i] == 0.25f * i, "linspace[%d] = %g", i, l[i]);
+    printf("creation: zeros(2,3), eye(3) diag = [%g %g %g], arange(0,10,2) = [%g .. %g], linspace(0,1,5)[-1] = %g\n",
+           e[0], e[4], e[8], r[0], r[4], l[4]);
+}
+
 /* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */
 static void cell_bias(void) {
     enum { N = 100, F = 5 };
@@ -337,6 +357,7 @@ static void cell_losses(void) {
 int main(void) {
     printf("numkern %s, ISA %s, %d threads\n", numkern_version(), numkern_isa_name(numkern_get_isa()),
            numkern_get_num_threads());
+    cell_creation();
     cell_bias();
     cell_mean_center();
     cell_activations();

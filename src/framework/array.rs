@@ -277,7 +277,7 @@ impl RawArray {
             let axis = |k: usize| if k < self.ndim { (self.strides[k].unsigned_abs(), self.shape[k]) } else { (0, 1) };
             return two_axes_distinct(axis(0), axis(1));
         }
-        self.writes_each_once_sorted() || self.size() == 0 || self.offsets_distinct()
+        self.size() == 0 || self.writes_each_once_sorted() || self.offsets_distinct()
     }
 
     /// Sufficient test: sorted by |stride|, each stride steps past
@@ -306,7 +306,9 @@ impl RawArray {
             if stride[d] <= span {
                 return false;
             }
-            span += stride[d] * (extent[d] - 1);
+            // Saturating: a non-empty array's span fits (validated), but
+            // this test must not be the place that proves it.
+            span = span.saturating_add(stride[d].saturating_mul(extent[d] - 1));
         }
         true
     }

@@ -6,7 +6,9 @@
 use super::elementwise::copy_into_raw;
 use super::exec::Exec;
 use crate::dtype::DType;
-use crate::error::{fail, shape_str, ErrorKind, Result};
+use crate::dtype::Element;
+use crate::error::{fail, named, shape_str, ErrorKind, Result};
+use crate::framework::array::{ArrayView, ArrayViewMut};
 use crate::framework::array::RawArray;
 
 /// Values per block of arange/linspace: computed on the stack in f64 (or
@@ -187,4 +189,29 @@ pub unsafe fn triangle_raw(exec: Exec, x: &RawArray, out: &RawArray, k: i64, low
         }
     }
     Ok(())
+}
+
+/// The safe API: each borrows its output view exclusively.
+impl Exec {
+    /// out[...] = value (zeros, ones, full), converted as `copy` converts an f64.
+    pub fn fill<T: Element>(&self, out: &mut ArrayViewMut<T>, value: f64) -> Result<()> {
+        // SAFETY: `out` is an exclusively borrowed valid view.
+        named("full", unsafe { fill_raw(*self, out.raw(), value) })
+    }
+    /// out = np.eye(rows, cols, k) into the 2-D `out`.
+    pub fn eye<T: Element>(&self, out: &mut ArrayViewMut<T>, k: i64) -> Result<()> {
+        named("eye", unsafe { eye_raw(*self, out.raw(), k) })
+    }
+    /// out[i] = start + i * step into the 1-D `out`.
+    pub fn arange<T: Element>(&self, out: &mut ArrayViewMut<T>, start: f64, step: f64) -> Result<()> {
+        named("arange", unsafe { arange_raw(*self, out.raw(), start, step) })
+    }
+    /// out = np.linspace(start, stop, len(out), endpoint) into the 1-D f32/f64 `out`.
+    pub fn linspace<T: Element>(&self, out: &mut ArrayViewMut<T>, start: f64, stop: f64, endpoint: bool) -> Result<()> {
+        named("linspace", unsafe { linspace_raw(*self, out.raw(), start, stop, endpoint) })
+    }
+    /// out = np.tril(x, k) (lower) or np.triu(x, k).
+    pub fn triangle<T: Element>(&self, x: &ArrayView<T>, out: &mut ArrayViewMut<T>, k: i64, lower: bool) -> Result<()> {
+        named(if lower { "tril" } else { "triu" }, unsafe { triangle_raw(*self, x.raw(), out.raw(), k, lower) })
+    }
 }
