@@ -126,6 +126,13 @@
 // Marks an omitted slice bound (Python's `None`).
 #define NUMKERN_NONE INT64_MIN
 
+// Counters per group: the unit the fills generate, 16 lanes wide so the
+// rounds below vectorize inside each tier's `#[target_feature]` wrapper.
+#define GROUP_COUNTERS 16
+
+// Words per group.
+#define GROUP_WORDS (4 * GROUP_COUNTERS)
+
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
 // `data` is the address of element `[0,0,...,0]`; only the first `ndim`
@@ -573,6 +580,42 @@ int32_t numkern_layer_norm(const numkern_array *x, int64_t naxes, const numkern_
 // (RMSNorm). The mean square in f64. Arguments and status codes as
 // numkern_layer_norm (no beta).
 int32_t numkern_rms_norm(const numkern_array *x, int64_t naxes, const numkern_array *gamma, double eps, const numkern_array *out);
+
+// out = uniform random values on [low, high), values `offset ..` of stream (seed, stream) (NumPy's Generator.uniform / random).
+//
+// `out` f32 (24 random bits per value) or f64 (53 bits), any strides. Philox4x32-10: one 32-bit word per f32 value, two per f64.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _DTYPE (an integer out), _INVALID_ARGUMENT (low > high, a non-finite bound or high - low; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_uniform(const numkern_array *out, uint64_t seed, uint64_t stream, uint64_t offset, double low, double high);
+
+// out = normal random values with mean `mean` and standard deviation `std` (NumPy's standard_normal / normal), values `offset ..` of stream (seed, stream).
+//
+// `out` f32 or f64, any strides. Box–Muller on pairs of uniforms: one word per f32 value, two per f64, never a rejection loop; the tails end at 5.77 (f32) and 8.57 (f64) standard deviations. Same bits on every tier and platform (no fused multiply-add).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _DTYPE (an integer out), _INVALID_ARGUMENT (a non-finite mean, std < 0 or not finite; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_normal(const numkern_array *out, uint64_t seed, uint64_t stream, uint64_t offset, double mean, double std);
+
+// out = random integers on [low, high) (NumPy's Generator.integers), values `offset ..` of stream (seed, stream).
+//
+// `out` i32, i64 or u8, any strides. floor(range * bits / 2^64), no modulo: two words per value when high - low <= 2^32 (each value within 2^-32 relative of 1/range), four otherwise (2^-64).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _DTYPE (a float out), _INVALID_ARGUMENT (low >= high, low or high - 1 outside out's dtype; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_integers(const numkern_array *out, uint64_t seed, uint64_t stream, uint64_t offset, int64_t low, int64_t high);
+
+// out = 1 with probability p, else 0 (dropout masks; NumPy's `rng.random(shape) < p`), values `offset ..` of stream (seed, stream).
+//
+// `out` u8, any strides; one word per value, 1 when word < round(p 2^32) (p = 1 gives all ones).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _DTYPE (out not u8), _INVALID_ARGUMENT (p outside [0, 1] or NaN; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_bernoulli(const numkern_array *out, uint64_t seed, uint64_t stream, uint64_t offset, double p);
+
+// out = a random permutation of 0 .. len(out) - 1 (NumPy's Generator.permutation(n)) from stream (seed, stream).
+//
+// `out` 1-D i32 or i64, any strides. Fisher–Yates, single-threaded (the same for any thread count); equal to numkern_random_shuffle of an arange on the same stream.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (out not 1-D), _DTYPE, _INVALID_ARGUMENT (more than 2^31 items into i32; `out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_permutation(const numkern_array *out, uint64_t seed, uint64_t stream);
+
+// Shuffles x in place along `axis` (NumPy's Generator.shuffle(x, axis)): the sub-arrays along `axis` are permuted, from stream (seed, stream).
+//
+// Any dtype and strides; negative axes wrap. Fisher–Yates, single-threaded; the sub-array at position i afterwards is the one at permutation[i] before, permutation being numkern_random_permutation's output for the same stream.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _AXIS, _INVALID_ARGUMENT (x would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_random_shuffle(const numkern_array *x, int64_t axis, uint64_t seed, uint64_t stream);
 
 // out = the sum of x over `axes[0..naxes]` (`axes` NULL: over all axes,
 // NumPy's `axis=None`; negative axes count from the end).

@@ -148,3 +148,82 @@ impl<const K: usize> Loop<K> {
         }
     }
 }
+
+/// One view's runs in the C order of its logical index, never reordered or
+/// flipped (unlike [`Loop`]): for work whose value depends on the index
+/// (random fills) or whose order is part of the result (mask selection).
+/// Adjacent axes merge only when they are one run in C order.
+#[derive(Clone, Copy, Debug)]
+pub struct CRuns {
+    ndim: usize,
+    shape: [usize; MAX_NDIM],
+    strides: [isize; MAX_NDIM],
+    base: *mut u8,
+    elem_size: usize,
+}
+
+// SAFETY: plain metadata; the caller of `for_each_run` answers for the memory.
+unsafe impl Send for CRuns {}
+unsafe impl Sync for CRuns {}
+
+impl CRuns {
+    pub fn new(a: &RawArray) -> Self {
+        let mut r = CRuns { ndim: 0, shape: [1; MAX_NDIM], strides: [0; MAX_NDIM], base: a.data, elem_size: a.dtype.size() };
+        for k in 0..a.ndim {
+            let (n, s) = (a.shape[k], a.strides[k]);
+            if n == 1 {
+                continue;
+            }
+            let d = r.ndim;
+            if d > 0 && r.strides[d - 1] == s * n as isize {
+                r.shape[d - 1] *= n;
+                r.strides[d - 1] = s;
+            } else {
+                r.shape[d] = n;
+                r.strides[d] = s;
+                r.ndim += 1;
+            }
+        }
+        if a.size() == 0 {
+            r.ndim = 1;
+            r.shape[0] = 0;
+        }
+        r
+    }
+
+    /// Calls `f(index, n, ptr, stride)` for each run of the C-order index
+    /// range `range`: elements `index .. index + n` at `ptr`, `stride`
+    /// elements apart. Runs never cross the innermost (merged) axis.
+    ///
+    /// # Safety
+    /// The view must be valid for the accesses `f` makes.
+    pub unsafe fn for_each_run(&self, range: Range<usize>, mut f: impl FnMut(usize, usize, *mut u8, isize)) {
+        if range.is_empty() {
+            return;
+        }
+        if self.ndim == 0 {
+            return f(0, 1, self.base, 1);
+        }
+        let nd = self.ndim;
+        let mut idx = [0usize; MAX_NDIM];
+        let mut rem = range.start;
+        for k in (0..nd).rev() {
+            idx[k] = rem % self.shape[k];
+            rem /= self.shape[k];
+        }
+        let mut pos = range.start;
+        while pos < range.end {
+            let off: isize = (0..nd).map(|k| idx[k] as isize * self.strides[k]).sum();
+            let n = (self.shape[nd - 1] - idx[nd - 1]).min(range.end - pos);
+            f(pos, n, self.base.wrapping_offset(off * self.elem_size as isize), self.strides[nd - 1]);
+            pos += n;
+            idx[nd - 1] += n;
+            let mut k = nd - 1;
+            while idx[k] >= self.shape[k] && k > 0 {
+                idx[k] = 0;
+                k -= 1;
+                idx[k] += 1;
+            }
+        }
+    }
+}

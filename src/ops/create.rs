@@ -92,7 +92,7 @@ unsafe fn write_blocks<T: Copy + Default>(exec: Exec, out: &RawArray, dtype: DTy
 pub unsafe fn arange_raw(exec: Exec, out: &RawArray, start: f64, step: f64) -> Result<()> {
     require_ndim(out, 1, "out")?;
     if !start.is_finite() || !step.is_finite() {
-        return fail(ErrorKind::InvalidArgument, format!("arange: start {start} and step {step} must be finite"));
+        return fail(ErrorKind::InvalidArgument, format!("start {start} and step {step} must be finite"));
     }
     if out.dtype.is_float() {
         return write_blocks(exec, out, DType::F64, |i| start + i as f64 * step);
@@ -101,7 +101,7 @@ pub unsafe fn arange_raw(exec: Exec, out: &RawArray, start: f64, step: f64) -> R
     if !exact(start) || !exact(step) {
         return fail(
             ErrorKind::InvalidArgument,
-            format!("arange: an integer output needs integer start and step below 2**53, got {start} and {step}"),
+            format!("an integer output needs integer start and step below 2**53, got {start} and {step}"),
         );
     }
     let (start, step) = (start as i64, step as i64);
@@ -118,7 +118,7 @@ pub unsafe fn arange_raw(exec: Exec, out: &RawArray, start: f64, step: f64) -> R
 pub unsafe fn linspace_raw(exec: Exec, out: &RawArray, start: f64, stop: f64, endpoint: bool) -> Result<()> {
     require_ndim(out, 1, "out")?;
     if !out.dtype.is_float() {
-        return fail(ErrorKind::Dtype, format!("linspace: out must be float32 or float64, got {}", out.dtype.name()));
+        return fail(ErrorKind::Dtype, format!("out must be float32 or float64, got {}", out.dtype.name()));
     }
     let n = out.shape[0];
     let divisions = if endpoint { n.saturating_sub(1) } else { n };
