@@ -8,6 +8,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use numkern::ops::Exec;
+use numkern::random::Stream;
 use numkern::{detected_tier, ArrayViewMut, Ctx};
 use std::hint::black_box;
 use std::time::Duration;
@@ -56,5 +57,32 @@ fn creation(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, creation);
+/// Uniform and normal fills of 1.6e7 f32 and f64 against a write loop.
+fn random(c: &mut Criterion) {
+    let n = 16_000_000;
+    let s = Stream::new(42, 0);
+    macro_rules! run {
+        ($T:ty, $dt:literal) => {{
+            let mut dst = vec![0 as $T; n];
+            let mut g = group(c, concat!("random/", $dt, "/1.6e7"), n * std::mem::size_of::<$T>());
+            for threads in [1usize, 2] {
+                g.bench_function(BenchmarkId::new("write_loop", format!("{threads}t")), |b| {
+                    b.iter(|| split_run(&mut dst, threads, |d| d.fill(black_box(1.5))))
+                });
+                let e = exec(threads);
+                g.bench_function(BenchmarkId::new("uniform", format!("{threads}t")), |b| {
+                    b.iter(|| e.uniform(&mut ArrayViewMut::from_slice(&mut dst, &[n]).unwrap(), s, 0, 0.0, 1.0).unwrap())
+                });
+                g.bench_function(BenchmarkId::new("normal", format!("{threads}t")), |b| {
+                    b.iter(|| e.normal(&mut ArrayViewMut::from_slice(&mut dst, &[n]).unwrap(), s, 0, 0.0, 1.0).unwrap())
+                });
+            }
+            g.finish();
+        }};
+    }
+    run!(f32, "f32");
+    run!(f64, "f64");
+}
+
+criterion_group!(benches, creation, random);
 criterion_main!(benches);

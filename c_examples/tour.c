@@ -68,6 +68,36 @@ static void cell_creation(void) {
            e[0], e[4], e[8], r[0], r[4], l[4]);
 }
 
+/* Cell: np.random.seed(42); randn(100, 5) and randint(0, 256, (8, 28, 28, 3)),
+ * seeded and counter-based: the same values for any thread count, and a fill
+ * split into two calls at an offset equals the whole fill. */
+static void cell_random(void) {
+    enum { N = 100, F = 5, IMG = 8 * 28 * 28 * 3 };
+    static float data[N * F], again[N * F];
+    static uint8_t images[IMG];
+    int64_t dshape[2] = {N, F}, half[1] = {N * F / 2}, ishape[4] = {8, 28, 28, 3};
+    numkern_array D = f32_array(data, 2, dshape), A = f32_array(again, 1, half), B = f32_array(again + N * F / 2, 1, half), I;
+    NK(numkern_random_normal(&D, 42, 0, 0, 0.0, 1.0));
+    NK(numkern_random_normal(&A, 42, 0, 0, 0.0, 1.0));
+    NK(numkern_random_normal(&B, 42, 0, N * F / 2, 0.0, 1.0));
+    double s = 0, s2 = 0;
+    for (int i = 0; i < N * F; i++) {
+        s += data[i];
+        s2 += (double)data[i] * data[i];
+        CHECK(data[i] == again[i], "split fill differs at %d", i);
+    }
+    double mean = s / (N * F), sd = sqrt(s2 / (N * F) - mean * mean);
+    CHECK(fabs(mean) < 0.15 && fabs(sd - 1.0) < 0.1, "randn mean %g std %g", mean, sd);
+    NK(numkern_array_init(images, NUMKERN_U8, 4, ishape, &I));
+    NK(numkern_random_integers(&I, 42, 1, 0, 0, 256));
+    int seen[256] = {0}, distinct = 0;
+    for (int i = 0; i < IMG; i++) seen[images[i]]++;
+    for (int v = 0; v < 256; v++) distinct += seen[v] > 0;
+    CHECK(distinct == 256, "randint(0, 256) hit %d of 256 values in %d draws", distinct, IMG);
+    printf("random: randn(100,5) mean %.3f std %.3f, data[0] = [%.4f %.4f ...]; randint images: %d distinct values\n", mean, sd,
+           data[0], data[1], distinct);
+}
+
 /* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */
 static void cell_bias(void) {
     enum { N = 100, F = 5 };
@@ -358,6 +388,7 @@ int main(void) {
     printf("numkern %s, ISA %s, %d threads\n", numkern_version(), numkern_isa_name(numkern_get_isa()),
            numkern_get_num_threads());
     cell_creation();
+    cell_random();
     cell_bias();
     cell_mean_center();
     cell_activations();

@@ -133,6 +133,10 @@
 // Words per group.
 #define GROUP_WORDS (4 * GROUP_COUNTERS)
 
+// Groups generated together by [`batch_words`]: two independent 16-lane
+// chains hide the multiply latency that one chain waits on.
+#define BATCH 2
+
 // An N-d array view as it crosses the C ABI (DLPack-like). Strides are in
 // elements, not bytes, and may be 0 (broadcast) or negative (reversed view).
 // `data` is the address of element `[0,0,...,0]`; only the first `ndim`

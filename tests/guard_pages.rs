@@ -200,6 +200,48 @@ fn creation() {
 }
 
 #[test]
+fn random_fills_permutation_shuffle() {
+    use numkern::random::{self, Stream};
+    each_exec(|e, tier| {
+        let s = Stream::new(11, 3);
+        for dtype in DType::ALL {
+            for n in lengths() {
+                for (_, so) in STRIDES_1D {
+                    for side in SIDES {
+                        set_case(&format!("random {dtype:?} n={n} stride {so} {side:?} on {tier}"));
+                        let out = view(dtype, &[n], &[so], side, 2);
+                        for offset in [0, 37] {
+                            if dtype.is_float() {
+                                unsafe { random::uniform_raw(e, &out.raw, s, offset, -1.0, 1.0) }.unwrap();
+                                unsafe { random::normal_raw(e, &out.raw, s, offset, 0.0, 1.0) }.unwrap();
+                            } else {
+                                unsafe { random::integers_raw(e, &out.raw, s, offset, 0, 100) }.unwrap();
+                            }
+                            if dtype == DType::U8 {
+                                unsafe { random::bernoulli_raw(e, &out.raw, s, offset, 0.5) }.unwrap();
+                            }
+                        }
+                        if matches!(dtype, DType::I32 | DType::I64) {
+                            unsafe { random::permutation_raw(e, &out.raw, s) }.unwrap();
+                        }
+                        unsafe { random::shuffle_raw(&out.raw, 0, s) }.unwrap();
+                    }
+                }
+            }
+            for (r, c) in [(0, 3), (3, 5), (17, 4)] {
+                for layout in 0..4 {
+                    for axis in [0, 1] {
+                        set_case(&format!("shuffle {dtype:?} ({r},{c}) layout {layout} axis {axis} on {tier}"));
+                        let x = view(dtype, &[r, c], &mat_strides(layout, r, c), Side::After, 2);
+                        unsafe { random::shuffle_raw(&x.raw, axis, s) }.unwrap();
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
 fn dot_axpy_gemv() {
     each_exec(|e, tier| {
         for dtype in FLOATS {

@@ -8,7 +8,7 @@
 //! guarantee (README, "Random numbers"): change it only with a new stream
 //! version.
 
-use super::philox::{group_words, GROUP_WORDS};
+use super::philox::{batch_words, group_words, BATCH, GROUP_WORDS};
 use crate::kernels::CastTo;
 
 /// A distribution's values per group and how to make them.
@@ -16,8 +16,11 @@ pub trait Distribution: Sync {
     type T: Copy + Default + 'static;
     /// Values per group (a divisor of 64).
     const PER_GROUP: usize;
-    /// Writes the group's `PER_GROUP` values into `out[..PER_GROUP]`.
-    fn group(&self, words: &[u32; GROUP_WORDS], out: &mut [Self::T; GROUP_WORDS]);
+    /// Writes the group's `PER_GROUP` values to `out .. out + PER_GROUP`.
+    ///
+    /// # Safety
+    /// `out` must be valid for `PER_GROUP` writes.
+    unsafe fn group(&self, words: &[u32; GROUP_WORDS], out: *mut Self::T);
 }
 
 /// The seed and stream a fill draws from.
@@ -34,6 +37,10 @@ impl Stream {
     #[inline(always)]
     pub fn words(&self, group: u64) -> [u32; GROUP_WORDS] {
         group_words(group, self.stream, self.key)
+    }
+    #[inline(always)]
+    pub fn batch(&self, first: u64) -> [[u32; GROUP_WORDS]; BATCH] {
+        batch_words(first, self.stream, self.key)
     }
 }
 
@@ -92,11 +99,11 @@ impl Distribution for UniformF32 {
     type T = f32;
     const PER_GROUP: usize = 64;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [f32; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut f32) {
         for i in 0..GROUP_WORDS {
             let u = (w[i] >> 8) as i32 as f32 * (1.0 / 16777216.0);
             let v = self.low + self.span * u;
-            out[i] = if v >= self.high { self.below } else { v };
+            *out.add(i) = if v >= self.high { self.below } else { v };
         }
     }
 }
@@ -105,11 +112,11 @@ impl Distribution for UniformF64 {
     type T = f64;
     const PER_GROUP: usize = 32;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [f64; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut f64) {
         for i in 0..H {
             let u = f64_of_53_bits(bits64(w[i], w[i + H]) >> 11) * (1.0 / 9007199254740992.0);
             let v = self.low + self.span * u;
-            out[i] = if v >= self.high { self.below } else { v };
+            *out.add(i) = if v >= self.high { self.below } else { v };
         }
     }
 }
@@ -200,7 +207,7 @@ impl Distribution for Normal<f32> {
     type T = f32;
     const PER_GROUP: usize = 64;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [f32; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut f32) {
         for i in 0..H {
             // u1 = (24 bits + 1) / 2^24 in (0, 1]; u2's top 2 bits pick the quadrant.
             let u1 = ((w[i] >> 8) + 1) as i32 as f32 * (1.0 / 16777216.0);
@@ -208,8 +215,8 @@ impl Distribution for Normal<f32> {
             let f = (b & 0x3f_ffff) as i32 as f32 * (1.0 / 4194304.0);
             let r = (-2.0 * Self::ln(u1)).sqrt() * core::f32::consts::FRAC_1_SQRT_2;
             let (c, s) = Self::cos_sin(b >> 22, f);
-            out[i] = self.mean + self.std * (r * c);
-            out[i + H] = self.mean + self.std * (r * s);
+            *out.add(i) = self.mean + self.std * (r * c);
+            *out.add(i + H) = self.mean + self.std * (r * s);
         }
     }
 }
@@ -218,15 +225,15 @@ impl Distribution for Normal<f64> {
     type T = f64;
     const PER_GROUP: usize = 32;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [f64; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut f64) {
         for i in 0..Q {
             let u1 = f64_of_53_bits((bits64(w[i], w[i + Q]) >> 11) + 1) * (1.0 / 9007199254740992.0);
             let b = bits64(w[i + H], w[i + H + Q]) >> 11;
             let f = f64_of_53_bits(b & ((1 << 51) - 1)) * (1.0 / 2251799813685248.0);
             let r = (-2.0 * Self::ln(u1)).sqrt() * core::f64::consts::FRAC_1_SQRT_2;
             let (c, s) = Self::cos_sin((b >> 51) as u32, f);
-            out[i] = self.mean + self.std * (r * c);
-            out[i + Q] = self.mean + self.std * (r * s);
+            *out.add(i) = self.mean + self.std * (r * c);
+            *out.add(i + Q) = self.mean + self.std * (r * s);
         }
     }
 }
@@ -268,9 +275,9 @@ where
     type T = T;
     const PER_GROUP: usize = 32;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [T; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut T) {
         for i in 0..H {
-            out[i] = self.low.wrapping_add(below_small(self.range, bits64(w[i], w[i + H])) as i64).cast_to();
+            *out.add(i) = self.low.wrapping_add(below_small(self.range, bits64(w[i], w[i + H])) as i64).cast_to();
         }
     }
 }
@@ -282,10 +289,10 @@ where
     type T = T;
     const PER_GROUP: usize = 16;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [T; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut T) {
         for i in 0..Q {
             let bits = u128::from(bits64(w[i], w[i + Q])) | u128::from(bits64(w[i + H], w[i + H + Q])) << 64;
-            out[i] = self.low.wrapping_add(below_large(self.range, bits) as i64).cast_to();
+            *out.add(i) = self.low.wrapping_add(below_large(self.range, bits) as i64).cast_to();
         }
     }
 }
@@ -306,9 +313,9 @@ impl Distribution for Bernoulli {
     type T = u8;
     const PER_GROUP: usize = 64;
     #[inline(always)]
-    fn group(&self, w: &[u32; GROUP_WORDS], out: &mut [u8; GROUP_WORDS]) {
+    unsafe fn group(&self, w: &[u32; GROUP_WORDS], out: *mut u8) {
         for i in 0..GROUP_WORDS {
-            out[i] = (u64::from(w[i]) < self.threshold) as u8;
+            *out.add(i) = (u64::from(w[i]) < self.threshold) as u8;
         }
     }
 }

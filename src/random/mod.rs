@@ -21,14 +21,14 @@ use crate::ops::Exec;
 use core::marker::PhantomData;
 pub use distributions::Stream;
 use distributions::*;
-use philox::GROUP_WORDS;
+use philox::{BATCH, GROUP_WORDS};
 
 /// Values per chunk of a parallel fill: a multiple of every PER_GROUP, and
 /// fixed, so which values a chunk holds never depends on the thread count.
 const CHUNK: usize = 1 << 15;
 
 /// Writes values `first .. first + n` of `d` on `s` to `dst`, `stride`
-/// elements apart.
+/// elements apart, generating [`BATCH`] groups at a time.
 #[inline(always)]
 unsafe fn fill_run<D: Distribution>(d: &D, s: &Stream, first: u64, n: usize, dst: *mut D::T, stride: isize) {
     let per = D::PER_GROUP as u64;
@@ -36,18 +36,25 @@ unsafe fn fill_run<D: Distribution>(d: &D, s: &Stream, first: u64, n: usize, dst
     let mut buf = [D::T::default(); GROUP_WORDS];
     let mut done = 0;
     while done < n {
-        d.group(&s.words(group), &mut buf);
-        let take = (D::PER_GROUP - skip).min(n - done);
-        if stride == 1 {
-            core::ptr::copy_nonoverlapping(buf.as_ptr().add(skip), dst.add(done), take);
-        } else {
-            for i in 0..take {
-                *dst.offset((done + i) as isize * stride) = buf[skip + i];
+        let words = s.batch(group);
+        for w in &words {
+            let take = (D::PER_GROUP - skip).min(n - done);
+            let at = dst.offset(done as isize * stride);
+            if stride == 1 && take == D::PER_GROUP {
+                d.group(w, at);
+            } else {
+                d.group(w, buf.as_mut_ptr());
+                for i in 0..take {
+                    *at.offset(i as isize * stride) = buf[skip + i];
+                }
+            }
+            done += take;
+            skip = 0;
+            if done == n {
+                return;
             }
         }
-        done += take;
-        skip = 0;
-        group = group.wrapping_add(1);
+        group = group.wrapping_add(BATCH as u64);
     }
 }
 

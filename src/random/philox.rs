@@ -46,39 +46,72 @@ pub const GROUP_COUNTERS: usize = 16;
 /// Words per group.
 pub const GROUP_WORDS: usize = 4 * GROUP_COUNTERS;
 
+/// Groups generated together by [`batch_words`]: two independent 16-lane
+/// chains hide the multiply latency that one chain waits on.
+pub const BATCH: usize = 2;
+
+/// Philox4x32-10 on the N counters (block = first + l, stream), lane-wise
+/// so it vectorizes: word j of counter l is the low half of `out[j][l]`.
+/// Each word lives in a u64 lane of which only the low 32 bits count:
+/// `(x & LOW) * M` is one 32x32->64 multiply (vpmuludq), its high half is
+/// `>> 32`, and the low half needs no masking, because every later use
+/// either masks it again or only passes its low bits on.
+#[inline(always)]
+fn lanes<const N: usize>(first: u64, stream: u64, key: [u32; 2]) -> [[u64; N]; 4] {
+    const LOW: u64 = 0xffff_ffff;
+    let (mut c0, mut c1, mut c2, mut c3) = ([0u64; N], [0u64; N], [stream & LOW; N], [stream >> 32; N]);
+    for l in 0..N {
+        let block = first.wrapping_add(l as u64);
+        c0[l] = block & LOW;
+        c1[l] = block >> 32;
+    }
+    // The key schedule, outside the lane loops.
+    let mut keys = [(0u64, 0u64); 10];
+    for (r, k) in keys.iter_mut().enumerate() {
+        *k = (u64::from(key[0].wrapping_add(W0.wrapping_mul(r as u32))), u64::from(key[1].wrapping_add(W1.wrapping_mul(r as u32))));
+    }
+    for &(k0, k1) in &keys {
+        for l in 0..N {
+            let p0 = u64::from(M0) * (c0[l] & LOW);
+            let p1 = u64::from(M1) * (c2[l] & LOW);
+            c0[l] = (p1 >> 32) ^ c1[l] ^ k0;
+            c1[l] = p1;
+            c2[l] = (p0 >> 32) ^ c3[l] ^ k1;
+            c3[l] = p0;
+        }
+    }
+    [c0, c1, c2, c3]
+}
+
+/// The words of group `group` from lanes `at .. at + 16` of `c`, planar.
+#[inline(always)]
+fn planar<const N: usize>(c: &[[u64; N]; 4], at: usize) -> [u32; GROUP_WORDS] {
+    let mut out = [0u32; GROUP_WORDS];
+    for j in 0..4 {
+        for l in 0..GROUP_COUNTERS {
+            out[j * GROUP_COUNTERS + l] = c[j][at + l] as u32;
+        }
+    }
+    out
+}
+
 /// The 64 words of group `group` of `stream` under `key`, in planar order:
 /// word `16 j + l` is word j of Philox4x32-10 at counter
 /// (block = 16 group + l as two words low first, stream low, stream high).
-/// Lane-wise, so equal to [`philox4x32_10`] per counter (tested).
+/// Equal to [`philox4x32_10`] per counter (tested).
 #[inline(always)]
 pub fn group_words(group: u64, stream: u64, key: [u32; 2]) -> [u32; GROUP_WORDS] {
-    const L: usize = GROUP_COUNTERS;
-    let first = group.wrapping_mul(L as u64);
-    let (mut c0, mut c1, mut c2, mut c3) = ([0u32; L], [0u32; L], [stream as u32; L], [(stream >> 32) as u32; L]);
-    for l in 0..L {
-        let block = first.wrapping_add(l as u64);
-        c0[l] = block as u32;
-        c1[l] = (block >> 32) as u32;
+    planar(&lanes::<GROUP_COUNTERS>(group.wrapping_mul(GROUP_COUNTERS as u64), stream, key), 0)
+}
+
+/// Groups `first .. first + BATCH`, each as [`group_words`] gives it.
+#[inline(always)]
+pub fn batch_words(first: u64, stream: u64, key: [u32; 2]) -> [[u32; GROUP_WORDS]; BATCH] {
+    let c = lanes::<{ BATCH * GROUP_COUNTERS }>(first.wrapping_mul(GROUP_COUNTERS as u64), stream, key);
+    let mut out = [[0u32; GROUP_WORDS]; BATCH];
+    for (g, words) in out.iter_mut().enumerate() {
+        *words = planar(&c, g * GROUP_COUNTERS);
     }
-    let mut k = key;
-    for r in 0..10 {
-        if r > 0 {
-            k = [k[0].wrapping_add(W0), k[1].wrapping_add(W1)];
-        }
-        for l in 0..L {
-            let p0 = u64::from(M0) * u64::from(c0[l]);
-            let p1 = u64::from(M1) * u64::from(c2[l]);
-            c0[l] = (p1 >> 32) as u32 ^ c1[l] ^ k[0];
-            c1[l] = p1 as u32;
-            c2[l] = (p0 >> 32) as u32 ^ c3[l] ^ k[1];
-            c3[l] = p0 as u32;
-        }
-    }
-    let mut out = [0u32; GROUP_WORDS];
-    out[..L].copy_from_slice(&c0);
-    out[L..2 * L].copy_from_slice(&c1);
-    out[2 * L..3 * L].copy_from_slice(&c2);
-    out[3 * L..].copy_from_slice(&c3);
     out
 }
 
@@ -108,6 +141,7 @@ mod tests {
         let key = [0x1234_5678, 0x9abc_def0];
         for (group, stream) in [(0u64, 0u64), (7, 3), (u64::MAX / 16, u64::MAX), (0x1_0000_0000, 0xdead_beef_0000_0001)] {
             let words = group_words(group, stream, key);
+            assert_eq!(batch_words(group.wrapping_sub(BATCH as u64 - 1), stream, key)[BATCH - 1], words);
             for l in 0..GROUP_COUNTERS {
                 let block = group.wrapping_mul(16).wrapping_add(l as u64);
                 let want = philox4x32_10([block as u32, (block >> 32) as u32, stream as u32, (stream >> 32) as u32], key);
