@@ -203,6 +203,20 @@ def main():
     cases.append(("eye f32 4096x4096 (fill 0, fill_diagonal 1)", lambda: (sq.fill(0), np.fill_diagonal(sq, 1)),
                   call(lib.numkern_eye, sq, ctypes.c_int64(0))))
 
+    gen = np.random.default_rng(0)
+    for dt in [np.float32, np.float64]:
+        r = np.empty(16_000_000, dt)
+        name = np.dtype(dt).name
+        cases.append((f"uniform {name} 1.6e7 (rng.random(out=))", lambda r=r, dt=dt: gen.random(out=r, dtype=dt),
+                      call(lib.numkern_random_uniform, r, ctypes.c_uint64(1), ctypes.c_uint64(0), ctypes.c_uint64(0),
+                           ctypes.c_double(0.0), ctypes.c_double(1.0))))
+        cases.append((f"normal {name} 1.6e7 (rng.standard_normal(out=))", lambda r=r, dt=dt: gen.standard_normal(out=r, dtype=dt),
+                      call(lib.numkern_random_normal, r, ctypes.c_uint64(1), ctypes.c_uint64(0), ctypes.c_uint64(0),
+                           ctypes.c_double(0.0), ctypes.c_double(1.0))))
+    perm = np.empty(1_000_000, np.int64)
+    cases.append(("permutation 1e6 (rng.permutation)", lambda: gen.permutation(1_000_000),
+                  call(lib.numkern_random_permutation, perm, ctypes.c_uint64(1), ctypes.c_uint64(0))))
+
     print(f"threads {args.threads}, NumPy {np.__version__}, median of {args.reps}")
     print(f"{'case':48s} {'numpy':>11s} {'numkern':>11s} {'ratio':>8s}")
     for label, np_f, nk_f in cases:

@@ -245,6 +245,16 @@ pub unsafe fn shuffle_raw(x: &RawArray, axis: i64, s: Stream) -> Result<()> {
     if plane.size() == 0 {
         return Ok(());
     }
+    if plane.size() == 1 {
+        // One element per position (a 1-D x, or unit extents): swap in place.
+        let base = x.data;
+        match x.dtype.size() {
+            1 => fisher_yates(n, &s, |i, j| swap::<u8>(base.offset(i as isize * step), base.offset(j as isize * step))),
+            4 => fisher_yates(n, &s, |i, j| swap::<u32>(base.offset(i as isize * step), base.offset(j as isize * step))),
+            _ => fisher_yates(n, &s, |i, j| swap::<u64>(base.offset(i as isize * step), base.offset(j as isize * step))),
+        }
+        return Ok(());
+    }
     let lp = Loop::<2>::new([&plane, &plane]);
     let size = lp.size();
     let swap_planes = |i: usize, j: usize| {
@@ -265,12 +275,21 @@ pub unsafe fn shuffle_raw(x: &RawArray, axis: i64, s: Stream) -> Result<()> {
     Ok(())
 }
 
+/// Swaps one T at a with one at b (descriptors do not promise alignment).
+#[inline(always)]
+unsafe fn swap<T: Copy>(a: *mut u8, b: *mut u8) {
+    let (a, b) = (a as *mut T, b as *mut T);
+    let t = a.read_unaligned();
+    a.write_unaligned(b.read_unaligned());
+    b.write_unaligned(t);
+}
+
 /// Swaps `n` elements of type T at a and b, `stride` elements apart.
 #[inline(always)]
 unsafe fn swap_run<T: Copy>(n: usize, a: *mut u8, b: *mut u8, stride: isize, _: T) {
-    let (a, b) = (a as *mut T, b as *mut T);
+    let size = core::mem::size_of::<T>() as isize;
     for k in 0..n as isize {
-        core::ptr::swap(a.offset(k * stride), b.offset(k * stride));
+        swap::<T>(a.offset(k * stride * size), b.offset(k * stride * size));
     }
 }
 
