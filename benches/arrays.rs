@@ -9,7 +9,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use numkern::ops::Exec;
 use numkern::random::Stream;
-use numkern::{detected_tier, ArrayViewMut, Ctx};
+use numkern::{detected_tier, ArrayView, ArrayViewMut, Ctx};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -84,5 +84,52 @@ fn random(c: &mut Criterion) {
     run!(f64, "f64");
 }
 
-criterion_group!(benches, creation, random);
+/// Concatenate three 4096 x 4096 f32 along each axis against a copy loop
+/// writing the same output.
+fn concatenate(c: &mut Criterion) {
+    let parts: Vec<Vec<f32>> = (0..3).map(|k| (0..N * N).map(|i| (k * N * N + i) as f32).collect()).collect();
+    let mut dst = vec![0f32; 3 * N * N];
+    for axis in [0usize, 1] {
+        let mut g = group(c, &format!("concatenate/f32/3x4096x4096/axis{axis}"), 2 * 3 * N * N * 4);
+        for threads in [1usize, 2] {
+            g.bench_function(BenchmarkId::new("copy_loop", format!("{threads}t")), |b| {
+                b.iter(|| {
+                    // The 2-thread loop runs on rayon's global pool (2 threads here).
+                    if axis == 0 {
+                        let chunks: Vec<&mut [f32]> = dst.chunks_mut(N * N).collect();
+                        let pool_copy = |(d, s): (&mut [f32], &Vec<f32>)| d.copy_from_slice(black_box(s));
+                        if threads == 1 {
+                            chunks.into_iter().zip(&parts).for_each(pool_copy);
+                        } else {
+                            use rayon::prelude::*;
+                            chunks.into_par_iter().zip(parts.par_iter()).for_each(pool_copy);
+                        }
+                    } else {
+                        let rows: Vec<&mut [f32]> = dst.chunks_mut(3 * N).collect();
+                        let copy_row = |(r, d): (usize, &mut [f32])| {
+                            for (k, p) in parts.iter().enumerate() {
+                                d[k * N..(k + 1) * N].copy_from_slice(black_box(&p[r * N..(r + 1) * N]));
+                            }
+                        };
+                        if threads == 1 {
+                            rows.into_iter().enumerate().for_each(copy_row);
+                        } else {
+                            use rayon::prelude::*;
+                            rows.into_par_iter().enumerate().for_each(copy_row);
+                        }
+                    }
+                })
+            });
+            let e = exec(threads);
+            let views: Vec<ArrayView<f32>> = parts.iter().map(|p| ArrayView::from_slice(p, &[N, N]).unwrap()).collect();
+            let oshape = if axis == 0 { [3 * N, N] } else { [N, 3 * N] };
+            g.bench_function(BenchmarkId::new("numkern", format!("{threads}t")), |b| {
+                b.iter(|| e.concatenate(&views, axis as i64, &mut ArrayViewMut::from_slice(&mut dst, &oshape).unwrap()).unwrap())
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, creation, random, concatenate);
 criterion_main!(benches);

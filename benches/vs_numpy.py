@@ -203,6 +203,12 @@ def main():
     cases.append(("eye f32 4096x4096 (fill 0, fill_diagonal 1)", lambda: (sq.fill(0), np.fill_diagonal(sq, 1)),
                   call(lib.numkern_eye, sq, ctypes.c_int64(0))))
 
+    parts = [rng.standard_normal((4096, 4096)).astype(np.float32) for _ in range(3)]
+    arr3 = (Desc * 3)(*[desc(p) for p in parts])
+    for axis in [0, 1]:
+        cat = np.empty((3 * 4096, 4096) if axis == 0 else (4096, 3 * 4096), np.float32)
+        cases.append((f"concatenate 3x f32 4096x4096 axis {axis} (out=)", lambda a=axis, c=cat: np.concatenate(parts, a, out=c),
+                      call(lib.numkern_concatenate, arr3, ctypes.c_int64(3), ctypes.c_int64(axis), cat)))
     gen = np.random.default_rng(0)
     for dt in [np.float32, np.float64]:
         r = np.empty(16_000_000, dt)

@@ -98,6 +98,37 @@ static void cell_random(void) {
            data[0], data[1], distinct);
 }
 
+/* Cell: np.concatenate / np.stack of three 16x10 batches; np.hstack of
+ * 100x5 and 100x3 features (an array of descriptors in, one out). */
+static void cell_joining(void) {
+    enum { B = 16, F = 10 };
+    static float batches[3][B * F], cat[3 * B * F], stk[3 * B * F], a[100 * 5], b[100 * 3], h[100 * 8];
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < B * F; i++) batches[k][i] = (float)(1000 * k + i);
+    int64_t bshape[2] = {B, F}, cshape[2] = {3 * B, F}, sshape[3] = {3, B, F};
+    numkern_array in[3] = {f32_array(batches[0], 2, bshape), f32_array(batches[1], 2, bshape), f32_array(batches[2], 2, bshape)};
+    numkern_array C = f32_array(cat, 2, cshape), S = f32_array(stk, 3, sshape);
+    NK(numkern_concatenate(in, 3, 0, &C));
+    NK(numkern_stack(in, 3, 0, &S));
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < B * F; i++) {
+            CHECK(cat[k * B * F + i] == batches[k][i], "concatenate at batch %d element %d", k, i);
+            CHECK(stk[k * B * F + i] == batches[k][i], "stack at batch %d element %d", k, i);
+        }
+    for (int i = 0; i < 500; i++) a[i] = (float)i;
+    for (int i = 0; i < 300; i++) b[i] = (float)-i;
+    int64_t ashape[2] = {100, 5}, b2shape[2] = {100, 3}, hshape[2] = {100, 8};
+    numkern_array parts[2] = {f32_array(a, 2, ashape), f32_array(b, 2, b2shape)}, H = f32_array(h, 2, hshape);
+    NK(numkern_concatenate(parts, 2, 1, &H)); /* np.hstack */
+    for (int r = 0; r < 100; r++)
+        for (int c = 0; c < 8; c++) CHECK(h[r * 8 + c] == (c < 5 ? a[r * 5 + c] : b[r * 3 + c - 5]), "hstack (%d,%d)", r, c);
+    /* A mismatched input is named, as NumPy names it. */
+    int32_t st = numkern_concatenate(parts, 2, 0, &H);
+    CHECK(st == NUMKERN_ERR_SHAPE_MISMATCH && strstr(numkern_last_error_message(), "array at index 1 has size 3") != NULL, "concat error: %s",
+          numkern_last_error_message());
+    printf("joining: concatenate 3x(16,10) -> (48,10), stack -> (3,16,10), hstack (100,5)+(100,3) -> (100,8)\n");
+}
+
 /* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */
 static void cell_bias(void) {
     enum { N = 100, F = 5 };
@@ -389,6 +420,7 @@ int main(void) {
            numkern_get_num_threads());
     cell_creation();
     cell_random();
+    cell_joining();
     cell_bias();
     cell_mean_center();
     cell_activations();

@@ -443,6 +443,25 @@ int32_t numkern_tril(const numkern_array *x, int64_t k, const numkern_array *out
 // Arguments and status codes as numkern_tril; k < 0 keeps |k| diagonals below the main one.
 int32_t numkern_triu(const numkern_array *x, int64_t k, const numkern_array *out);
 
+// out = the n arrays at `inputs` joined along `axis` (np.concatenate(inputs, axis, out=out)).
+//
+// `inputs` points to n >= 1 descriptors of one ndim (>= 1), equal extents except along `axis`; each any view and any dtype, converted to out's dtype as numkern_copy converts. `out` has the inputs' shape with the extents along `axis` summed. Negative axes wrap. An input overlapping `out` is copied aside first.
+// hstack is this along axis 1 (axis 0 for 1-D inputs); vstack is this along axis 0 of inputs viewed as at least 2-D (numkern_expand_dims a 1-D input at 0).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (ndims differ, an extent differs off the axis: the message names the input and the dimension, as NumPy's; out's shape), _AXIS, _INVALID_ARGUMENT (n < 1; `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_concatenate(const numkern_array *inputs, int64_t n, int64_t axis, const numkern_array *out);
+
+// out = the n arrays at `inputs` joined along a new axis `axis` of out (np.stack(inputs, axis, out=out)).
+//
+// The inputs share one shape (any views, any dtype, converted as numkern_copy); out has that shape with n inserted at `axis` (in -(ndim+1) ..= ndim; negative wraps).
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (input shapes differ: the message names the input; out's shape), _AXIS, _INVALID_ARGUMENT (n < 1; `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_stack(const numkern_array *inputs, int64_t n, int64_t axis, const numkern_array *out);
+
+// views[0 ..= n] = the n + 1 views of np.split(x, indices, axis): x[..., 0:indices[0], ...], x[..., indices[0]:indices[1], ...], ..., x[..., indices[n-1]:, ...]. No copy.
+//
+// Indices clamp to the axis, negative ones count from the end, and a decreasing index gives an empty view, as NumPy's. `views` must have room for n + 1 descriptors; `indices` may be NULL when n = 0.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _AXIS, _INVALID_ARGUMENT (n < 0), _INTERNAL; on error `views` is untouched.
+int32_t numkern_split(const numkern_array *x, int64_t axis, const int64_t *indices, int64_t n, numkern_array *views);
+
 // out = alpha * a @ b + beta * out (BLAS GEMM) for 2-D a (m x k), b (k x n), out (m x n).
 //
 // All three f32 or all f64; any strides, negative too (a transpose is just a view). beta = 0 never reads `out` (it may hold NaN); alpha = 0 or k = 0 never reads a or b. An input sharing memory with `out` is read from a copy. Accuracy: each element within 2 gamma_(k+2) (|alpha| |a||b| + |beta out|) of the exact value, the same bits for any thread count.

@@ -242,6 +242,34 @@ fn random_fills_permutation_shuffle() {
 }
 
 #[test]
+fn concatenate_stack_split() {
+    use numkern::ops::join;
+    each_exec(|e, tier| {
+        for dtype in DType::ALL {
+            for (r, c) in [(0, 3), (1, 1), (3, 5), (17, 4)] {
+                for layout in 0..4 {
+                    for side in SIDES {
+                        set_case(&format!("concatenate/stack {dtype:?} ({r},{c}) layout {layout} {side:?} on {tier}"));
+                        let a = view(dtype, &[r, c], &mat_strides(layout, r, c), side, 1);
+                        let b = view(dtype, &[r, c], &mat_strides((layout + 1) % 4, r, c), side, 3);
+                        let inputs = [a.raw, b.raw, a.raw];
+                        let out0 = view(dtype, &[3 * r, c], &mat_strides(layout, 3 * r, c), side, 2);
+                        unsafe { join::concatenate_raw(e, &inputs, 0, &out0.raw) }.unwrap();
+                        let out1 = view(dtype, &[r, 3 * c], &mat_strides((layout + 2) % 4, r, 3 * c), side, 2);
+                        unsafe { join::concatenate_raw(e, &inputs, -1, &out1.raw) }.unwrap();
+                        let stacked = view(dtype, &[r, 3, c], &[3 * c as isize, c as isize, 1], side, 2);
+                        unsafe { join::stack_raw(e, &inputs, 1, &stacked.raw) }.unwrap();
+                        for v in join::split(&out1.raw, 1, &[1, 2 * c as i64 + 1, -1]).unwrap() {
+                            unsafe { join::concatenate_raw(e, &[v], 0, &v) }.unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
 fn dot_axpy_gemv() {
     each_exec(|e, tier| {
         for dtype in FLOATS {

@@ -226,3 +226,24 @@ fn thread_team_runs_every_chunk_once() {
         assert!(out.iter().enumerate().all(|(i, &v)| v == i * i));
     }
 }
+
+#[test]
+fn random_fills_shuffle_and_concatenate_on_strided_views() {
+    use numkern::random::Stream;
+    let e = portable();
+    let s = Stream::new(3, 1);
+    // A reversed, gapped 2-D view: the C-order runs walk backwards.
+    let mut buf = vec![0f32; 2 * 5 * 3];
+    let mut v = ArrayViewMut::from_slice_strided(&mut buf, 29, &[5, 3], &[-6, -2]).unwrap();
+    e.uniform(&mut v, s, 7, -1.0, 1.0).unwrap();
+    e.normal(&mut v, s, 63, 0.0, 1.0).unwrap();
+    e.shuffle(&mut v, 0, s).unwrap();
+    e.shuffle(&mut v, 1, s).unwrap();
+    let mut ints = vec![0i64; 9];
+    e.permutation(&mut ArrayViewMut::from_slice_strided(&mut ints, 8, &[9], &[-1]).unwrap(), s).unwrap();
+    let (a, b) = (vec![1f64; 6], vec![2f64; 4]);
+    let mut out = vec![0f64; 10];
+    let views = [ArrayView::from_slice(&a, &[2, 3]).unwrap(), ArrayView::from_slice(&b, &[2, 2]).unwrap()];
+    e.concatenate(&views, 1, &mut ArrayViewMut::from_slice(&mut out, &[2, 5]).unwrap()).unwrap();
+    assert_eq!(out, [1.0, 1.0, 1.0, 2.0, 2.0, 1.0, 1.0, 1.0, 2.0, 2.0]);
+}

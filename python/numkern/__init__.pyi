@@ -348,3 +348,18 @@ class Generator:
 
 def default_rng(seed: int = 0) -> Generator:
     """numkern.Generator(seed)."""
+
+def concatenate(arrays: Sequence[ArrayLike], axis: int = 0, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.concatenate(arrays, axis, out=out)."""
+
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.stack(arrays, axis, out=out)."""
+
+def hstack(arrays: Sequence[ArrayLike], out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.hstack."""
+
+def vstack(arrays: Sequence[ArrayLike], out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.vstack."""
+
+def split(x: ArrayLike, indices_or_sections: Union[int, Sequence[int]], axis: int = 0) -> list:
+    """np.split as views."""

@@ -8,6 +8,7 @@
 #[cfg(feature = "cblas")]
 mod cblas;
 mod create;
+mod join;
 mod linalg;
 mod losses;
 mod random;
@@ -18,6 +19,7 @@ mod views;
 #[cfg(feature = "cblas")]
 pub use cblas::*;
 pub use create::*;
+pub use join::*;
 pub use linalg::*;
 pub use losses::*;
 pub use random::*;
