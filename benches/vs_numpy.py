@@ -209,6 +209,17 @@ def main():
         cat = np.empty((3 * 4096, 4096) if axis == 0 else (4096, 3 * 4096), np.float32)
         cases.append((f"concatenate 3x f32 4096x4096 axis {axis} (out=)", lambda a=axis, c=cat: np.concatenate(parts, a, out=c),
                       call(lib.numkern_concatenate, arr3, ctypes.c_int64(3), ctypes.c_int64(axis), cat)))
+    big = rng.standard_normal((1_000_000, 64)).astype(np.float32)
+    order = rng.permutation(1_000_000).astype(np.int64)
+    taken = np.empty_like(big)
+    cases.append(("take 1e6 rows of (1e6, 64) f32 (np.take(out=))", lambda: np.take(big, order, axis=0, out=taken),
+                  call(lib.numkern_take, big, order, ctypes.c_int64(0), ctypes.c_int32(0), taken)))
+    flat = rng.standard_normal(16_000_000).astype(np.float32)
+    for density in [0.5, 0.01]:
+        m = rng.random(16_000_000) < density
+        sel = np.empty(int(m.sum()), np.float32)
+        cases.append((f"mask select f32 1.6e7 at {density:.0%} (x[mask])", lambda m=m: flat[m],
+                      call(lib.numkern_mask_select, flat, m.view(np.uint8), sel)))
     gen = np.random.default_rng(0)
     for dt in [np.float32, np.float64]:
         r = np.empty(16_000_000, dt)

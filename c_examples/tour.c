@@ -129,6 +129,74 @@ static void cell_joining(void) {
     printf("joining: concatenate 3x(16,10) -> (48,10), stack -> (3,16,10), hstack (100,5)+(100,3) -> (100,8)\n");
 }
 
+/* Cell: scores[scores > 85], the band (scores >= 80) & (scores <= 90), the
+ * paired fancy index x[[0,1,2],[0,2,1]] (a take on the flattened view), and
+ * the seeded 80/20 train/validation split by permutation and take. */
+static void cell_indexing(void) {
+    float scores[8] = {78, 92, 85, 64, 95, 88, 71, 90}, picked[8], band_vals[8];
+    uint8_t high[8], lo[8], hi[8], band[8];
+    int64_t n8[1] = {8};
+    numkern_array S = f32_array(scores, 1, n8), H, L, U, B, C;
+    NK(numkern_array_init(high, NUMKERN_U8, 1, n8, &H));
+    NK(numkern_array_init(lo, NUMKERN_U8, 1, n8, &L));
+    NK(numkern_array_init(hi, NUMKERN_U8, 1, n8, &U));
+    NK(numkern_array_init(band, NUMKERN_U8, 1, n8, &B));
+    float t85 = 85, t80 = 80, t90 = 90;
+    int64_t none[1] = {0};
+    numkern_array T85 = f32_array(&t85, 0, none), T80 = f32_array(&t80, 0, none), T90 = f32_array(&t90, 0, none);
+    NK(numkern_greater(&S, &T85, &H));
+    int64_t count = 0, cshape[1];
+    numkern_array Count;
+    NK(numkern_array_init(&count, NUMKERN_I64, 0, none, &Count));
+    NK(numkern_count_nonzero(&H, NULL, 0, &Count));
+    cshape[0] = count;
+    C = f32_array(picked, 1, cshape);
+    NK(numkern_mask_select(&S, &H, &C));
+    CHECK(count == 4 && picked[0] == 92 && picked[1] == 95 && picked[2] == 88 && picked[3] == 90, "scores[scores > 85]: %lld", (long long)count);
+    NK(numkern_greater_equal(&S, &T80, &L));
+    NK(numkern_less_equal(&S, &T90, &U));
+    NK(numkern_logical_and(&L, &U, &B));
+    NK(numkern_count_nonzero(&B, NULL, 0, &Count));
+    cshape[0] = count;
+    numkern_array BV = f32_array(band_vals, 1, cshape);
+    NK(numkern_mask_select(&S, &B, &BV));
+    CHECK(count == 3 && band_vals[0] == 85 && band_vals[1] == 88 && band_vals[2] == 90, "band: %lld values", (long long)count);
+    /* x = np.arange(1, 10).reshape(3, 3); x[[0,1,2],[0,2,1]] = [1 6 8]. */
+    float x[9], fancy[3];
+    for (int i = 0; i < 9; i++) x[i] = (float)(i + 1);
+    int64_t flat_shape[1] = {9}, n3[1] = {3}, flat_idx[3] = {0 * 3 + 0, 1 * 3 + 2, 2 * 3 + 1};
+    numkern_array X = f32_array(x, 1, flat_shape), F = f32_array(fancy, 1, n3), I;
+    NK(numkern_array_init(flat_idx, NUMKERN_I64, 1, n3, &I));
+    NK(numkern_take(&X, &I, 0, NUMKERN_TAKE_RAISE, &F));
+    CHECK(fancy[0] == 1 && fancy[1] == 6 && fancy[2] == 8, "x[[0,1,2],[0,2,1]] = [%g %g %g]", fancy[0], fancy[1], fancy[2]);
+    /* An index out of range is named with its axis, nothing written. */
+    flat_idx[1] = 9;
+    CHECK(numkern_take(&X, &I, 0, NUMKERN_TAKE_RAISE, &F) == NUMKERN_ERR_INVALID_ARGUMENT &&
+              strstr(numkern_last_error_message(), "index 9 is out of bounds for axis 0 with size 9") != NULL && fancy[1] == 6,
+          "take error: %s", numkern_last_error_message());
+    /* Seeded 80/20 split of 100 samples x 5 features. */
+    enum { N = 100, F5 = 5 };
+    static float data[N * F5], train[80 * F5], val[20 * F5];
+    static int64_t perm[N];
+    int64_t dshape[2] = {N, F5}, pshape[1] = {N}, tshape[2] = {80, F5}, vshape[2] = {20, F5}, t80s[1] = {80}, v20s[1] = {20};
+    for (int i = 0; i < N * F5; i++) data[i] = (float)i;
+    numkern_array D = f32_array(data, 2, dshape), P, Ptr, Pva, TR = f32_array(train, 2, tshape), VA = f32_array(val, 2, vshape);
+    NK(numkern_array_init(perm, NUMKERN_I64, 1, pshape, &P));
+    NK(numkern_random_permutation(&P, 42, 0));
+    NK(numkern_array_init(perm, NUMKERN_I64, 1, t80s, &Ptr));
+    NK(numkern_array_init(perm + 80, NUMKERN_I64, 1, v20s, &Pva));
+    NK(numkern_take(&D, &Ptr, 0, NUMKERN_TAKE_RAISE, &TR));
+    NK(numkern_take(&D, &Pva, 0, NUMKERN_TAKE_RAISE, &VA));
+    int seen[N] = {0};
+    for (int i = 0; i < 80; i++) seen[(int)train[i * F5] / F5]++;
+    for (int i = 0; i < 20; i++) seen[(int)val[i * F5] / F5]++;
+    int all_once = 1;
+    for (int i = 0; i < N; i++) all_once &= seen[i] == 1;
+    CHECK(all_once, "the split does not hold every sample once");
+    printf("indexing: scores[scores > 85] = [%g %g %g %g], band = [%g %g %g], x[[0,1,2],[0,2,1]] = [%g %g %g], split 80/20 by permutation\n",
+           picked[0], picked[1], picked[2], picked[3], band_vals[0], band_vals[1], band_vals[2], fancy[0], fancy[1], fancy[2]);
+}
+
 /* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */
 static void cell_bias(void) {
     enum { N = 100, F = 5 };
@@ -421,6 +489,7 @@ int main(void) {
     cell_creation();
     cell_random();
     cell_joining();
+    cell_indexing();
     cell_bias();
     cell_mean_center();
     cell_activations();

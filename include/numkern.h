@@ -81,6 +81,15 @@
 // A bug in numkern (a caught panic). Please report it.
 #define NUMKERN_ERR_INTERNAL 10
 
+// numkern_take mode: negative indices count from the end, others outside the axis are an error (NumPy's mode='raise').
+#define NUMKERN_TAKE_RAISE 0
+
+// numkern_take mode: indices wrap modulo the extent (mode='wrap').
+#define NUMKERN_TAKE_WRAP 1
+
+// numkern_take mode: indices clip to 0 ..= extent - 1, negative ones to 0 (mode='clip').
+#define NUMKERN_TAKE_CLIP 2
+
 // Activation code for `numkern_linear`: none (identity).
 #define NUMKERN_ACT_NONE 0
 
@@ -442,6 +451,30 @@ int32_t numkern_tril(const numkern_array *x, int64_t k, const numkern_array *out
 //
 // Arguments and status codes as numkern_tril; k < 0 keeps |k| diagonals below the main one.
 int32_t numkern_triu(const numkern_array *x, int64_t k, const numkern_array *out);
+
+// out = np.take(x, indices, axis, mode=mode): out[..., j..., ...] = x[..., indices[j...], ...].
+//
+// x any dtype, ndim >= 1, any strides; indices i32 or i64 of any shape and strides; out has x's dtype and shape x.shape[:axis] + indices.shape + x.shape[axis+1:]. Negative axes wrap. Every index is checked before anything is written; an x overlapping out is copied aside first.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (out's shape; x 0-d), _DTYPE (indices not integer; out's dtype), _AXIS, _INVALID_ARGUMENT (mode RAISE and an index outside the axis: "index 10 is out of bounds for axis 0 with size 5"; an unknown mode; `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_take(const numkern_array *x, const numkern_array *indices, int64_t axis, int32_t mode, const numkern_array *out);
+
+// out = x[mask] (NumPy's boolean indexing): the rows x[i...] where mask[i...] != 0, in C order of the mask.
+//
+// mask u8 with the shape of x's first mask.ndim axes (the full shape selects elements); x any dtype and strides; out has x's dtype and shape (count,) + x.shape[mask.ndim:], count = numkern_count_nonzero(mask). Nothing is written past `count` rows.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (mask's shape against x's, as NumPy's "boolean index did not match"; out's shape), _DTYPE, _INVALID_ARGUMENT (`out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_mask_select(const numkern_array *x, const numkern_array *mask, const numkern_array *out);
+
+// out = np.compress(mask, x, axis): the positions along `axis` where the 1-D u8 mask is non-zero, in order (row compaction by a mask).
+//
+// len(mask) = x.shape[axis]; out has x's dtype and shape with that axis replaced by the count of non-zero mask elements.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (mask not 1-D u8 or of another length; out's shape), _DTYPE, _AXIS, _INVALID_ARGUMENT, _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+int32_t numkern_compress(const numkern_array *mask, const numkern_array *x, int64_t axis, const numkern_array *out);
+
+// out[d, j] = coordinate d of the j-th non-zero element of x in C order (np.nonzero's arrays as rows; a transposed view of out gives np.argwhere).
+//
+// x any dtype (NaN counts as non-zero, -0.0 as zero), ndim >= 1; out i64 of shape (x.ndim, numkern_count_nonzero(x)), any strides.
+// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (x 0-d; out's shape), _DTYPE (out not i64), _INVALID_ARGUMENT (`out` would write an element twice), _INTERNAL; on error nothing is written.
+int32_t numkern_nonzero(const numkern_array *x, const numkern_array *out);
 
 // out = the n arrays at `inputs` joined along `axis` (np.concatenate(inputs, axis, out=out)).
 //

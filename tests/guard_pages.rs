@@ -270,6 +270,45 @@ fn concatenate_stack_split() {
 }
 
 #[test]
+fn take_mask_select_compress_nonzero() {
+    use numkern::ops::index::{self, TakeMode};
+    each_exec(|e, tier| {
+        for dtype in DType::ALL {
+            for (r, c) in [(1, 1), (3, 5), (17, 4)] {
+                for layout in 0..4 {
+                    for side in SIDES {
+                        set_case(&format!("take/mask {dtype:?} ({r},{c}) layout {layout} {side:?} on {tier}"));
+                        let x = view(dtype, &[r, c], &mat_strides(layout, r, c), side, 1);
+                        // Indices at both ends of each axis, in an i64 guarded view.
+                        let idx = view(DType::I64, &[4], &[1], side, 0);
+                        let ends = [0i64, r as i64 - 1, -1, -(r as i64)];
+                        for (k, v) in ends.iter().enumerate() {
+                            unsafe { (idx.raw.data as *mut i64).add(k).write_unaligned(*v) };
+                        }
+                        let out = view(dtype, &[4, c], &mat_strides(layout, 4, c), side, 2);
+                        unsafe { index::take_raw(e, &x.raw, &idx.raw, 0, TakeMode::Raise, &out.raw) }.unwrap();
+                        let out1 = view(dtype, &[r, 4], &mat_strides(layout, r, 4), side, 2);
+                        unsafe { index::take_raw(e, &x.raw, &idx.raw, 1, TakeMode::Clip, &out1.raw) }.unwrap();
+                        // A mask of every other row, then of every other element.
+                        let rows = view(DType::U8, &[r], &[1], side, 0);
+                        for i in 0..r {
+                            unsafe { *rows.raw.data.add(i) = (i % 2 == 0) as u8 };
+                        }
+                        let kept = r.div_ceil(2);
+                        let sel = view(dtype, &[kept, c], &mat_strides(layout, kept, c), side, 2);
+                        unsafe { index::mask_select_raw(e, &x.raw, &rows.raw, &sel.raw) }.unwrap();
+                        let cmp = view(dtype, &[kept, c], &mat_strides((layout + 1) % 4, kept, c), side, 2);
+                        unsafe { index::compress_raw(e, &rows.raw, &x.raw, 0, &cmp.raw) }.unwrap();
+                        let nz = view(DType::I64, &[1, kept], &[kept as isize, 1], side, 2);
+                        unsafe { index::nonzero_raw(&rows.raw, &nz.raw) }.unwrap();
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
 fn dot_axpy_gemv() {
     each_exec(|e, tier| {
         for dtype in FLOATS {

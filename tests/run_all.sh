@@ -58,7 +58,7 @@ echo "== aarch64 (NEON tier) under qemu-user"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
 NUMKERN_CROSS=1 PROPTEST_CASES=24 NUMKERN_SWEEP_STEP=1000003 \
-    cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products --test hardening --test guard_pages --test reduce --test losses --test create --test random --test join
+    cargo test --release --target aarch64-unknown-linux-gnu --test elementwise --test accuracy --test errors --test miri --test gemm --test products --test hardening --test guard_pages --test reduce --test losses --test create --test random --test join --test index
 
 echo "== Python package: pip install ., pytest (wrappers vs NumPy, errors, GIL, fork, DLPack, tutorials, Dask)"
 bash tests/python.sh

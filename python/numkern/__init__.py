@@ -19,6 +19,8 @@ from ._core import (AxisError, BadDescriptorError, DTypeError, EmptyReductionErr
                     ShapeError, UnsupportedError, broadcast_shapes)
 from ._create import *  # noqa: F401,F403
 from ._create import __all__ as _create_all
+from ._index import *  # noqa: F401,F403
+from ._index import __all__ as _index_all
 from ._join import *  # noqa: F401,F403
 from ._join import __all__ as _join_all
 from ._random import *  # noqa: F401,F403
@@ -45,4 +47,4 @@ else:
 __all__ = (["Error", "NullPointerError", "BadDescriptorError", "ShapeError", "DTypeError",
             "AxisError", "EmptyReductionError", "OutOfMemoryError", "InvalidArgumentError",
             "UnsupportedError", "InternalError", "broadcast_shapes"]
-           + _create_all + _join_all + _random_all + _elementwise_all + _linalg_all + _reduce_all + _runtime_all)
+           + _create_all + _index_all + _join_all + _random_all + _elementwise_all + _linalg_all + _reduce_all + _runtime_all)

@@ -363,3 +363,18 @@ def vstack(arrays: Sequence[ArrayLike], out: Optional[ArrayLike] = None) -> np.n
 
 def split(x: ArrayLike, indices_or_sections: Union[int, Sequence[int]], axis: int = 0) -> list:
     """np.split as views."""
+
+def take(x: ArrayLike, indices: ArrayLike, axis: int = 0, out: Optional[ArrayLike] = None, mode: str = "raise") -> np.ndarray:
+    """np.take."""
+
+def count_nonzero_mask(mask: ArrayLike) -> int:
+    """The number of non-zero mask elements."""
+
+def mask_select(x: ArrayLike, mask: ArrayLike, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """x[mask]."""
+
+def compress(condition: ArrayLike, a: ArrayLike, axis: int = 0, out: Optional[ArrayLike] = None) -> np.ndarray:
+    """np.compress."""
+
+def nonzero(x: ArrayLike) -> Tuple[np.ndarray, ...]:
+    """np.nonzero."""

@@ -8,6 +8,7 @@
 #[cfg(feature = "cblas")]
 mod cblas;
 mod create;
+mod index;
 mod join;
 mod linalg;
 mod losses;
@@ -19,6 +20,7 @@ mod views;
 #[cfg(feature = "cblas")]
 pub use cblas::*;
 pub use create::*;
+pub use index::*;
 pub use join::*;
 pub use linalg::*;
 pub use losses::*;

@@ -191,6 +191,16 @@ impl CRuns {
         r
     }
 
+    /// The stride of element i from element 0 when the whole view is one
+    /// run (i * stride), else None.
+    pub fn flat_stride(&self) -> Option<isize> {
+        match self.ndim {
+            0 => Some(1),
+            1 => Some(self.strides[0]),
+            _ => None,
+        }
+    }
+
     /// Calls `f(index, n, ptr, stride)` for each run of the C-order index
     /// range `range`: elements `index .. index + n` at `ptr`, `stride`
     /// elements apart. Runs never cross the innermost (merged) axis.

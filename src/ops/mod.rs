@@ -7,6 +7,7 @@ pub mod softmax;
 pub mod losses;
 pub mod normalize;
 pub mod create;
+pub mod index;
 pub mod join;
 mod exec;
 

@@ -1,0 +1,405 @@
+//! Indexing (issue 22, item 3): take along an axis, boolean-mask selection,
+//! compress by a 1-D mask, nonzero. Any fixed-size dtype: elements move as
+//! bytes. Every index and shape is checked before anything is written.
+
+use super::exec::{contiguous_copy, Exec, CHUNK};
+use crate::dtype::DType;
+use crate::error::{fail, named, shape_str, Error, ErrorKind, Result};
+use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
+use crate::framework::iter::{CRuns, Loop};
+use crate::framework::overlap::may_overlap;
+use crate::framework::threads::{run_chunks, Shared};
+use crate::framework::views::normalize_axis;
+use crate::Element;
+
+/// How `take` treats an index outside the axis (NumPy's `mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TakeMode {
+    /// Negative indices count from the end; anything else outside is an error.
+    Raise,
+    /// Indices wrap around (modulo the extent).
+    Wrap,
+    /// Indices clip to 0 ..= extent - 1 (negative ones to 0, as NumPy).
+    Clip,
+}
+
+impl TakeMode {
+    pub fn from_code(code: i32) -> Result<TakeMode> {
+        match code {
+            0 => Ok(TakeMode::Raise),
+            1 => Ok(TakeMode::Wrap),
+            2 => Ok(TakeMode::Clip),
+            _ => fail(ErrorKind::InvalidArgument, format!("mode {code} is not NUMKERN_TAKE_RAISE, _WRAP or _CLIP")),
+        }
+    }
+}
+
+fn try_vec<T: Clone>(n: usize, fill: T) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("could not allocate {n} indices")))?;
+    v.resize(n, fill);
+    Ok(v)
+}
+
+/// An i32/i64 index array's values in C order.
+unsafe fn read_indices(idx: &RawArray) -> Result<Vec<i64>> {
+    let mut v = try_vec(idx.size(), 0i64)?;
+    let runs = CRuns::new(idx);
+    runs.for_each_run(0..idx.size(), |at, n, p, s| {
+        for k in 0..n {
+            v[at + k] = match idx.dtype {
+                DType::I32 => i64::from((p as *const i32).offset(k as isize * s).read_unaligned()),
+                _ => (p as *const i64).offset(k as isize * s).read_unaligned(),
+            };
+        }
+    });
+    Ok(v)
+}
+
+fn require_index_dtype(idx: &RawArray, what: &str) -> Result<()> {
+    match idx.dtype {
+        DType::I32 | DType::I64 => Ok(()),
+        d => fail(ErrorKind::Dtype, format!("{what} must be int32 or int64, got {}", d.name())),
+    }
+}
+
+/// The element offset of C-order index `i` over `shape` with `strides`.
+#[inline]
+fn offset_of(mut i: usize, shape: &[usize], strides: &[isize]) -> isize {
+    let mut off = 0isize;
+    for k in (0..shape.len()).rev() {
+        off += (i % shape[k]) as isize * strides[k];
+        i /= shape[k];
+    }
+    off
+}
+
+fn require_shape(out: &RawArray, want: &[usize], what: &str) -> Result<()> {
+    if out.shape() != want {
+        return fail(ErrorKind::ShapeMismatch, format!("out has shape {}, {what} has shape {}", shape_str(out.shape()), shape_str(want)));
+    }
+    Ok(())
+}
+
+/// Copies one row (x's trailing axes) between two views of one row shape.
+#[derive(Clone, Copy)]
+struct RowCopier {
+    lp: Loop<2>,
+    row_len: usize,
+    size: usize,
+    /// Both rows are one contiguous run: a single memcpy.
+    whole: bool,
+    /// The loop's bases relative to the row starts (negative strides flip them).
+    shift: [isize; 2],
+}
+
+impl RowCopier {
+    /// For rows made of x's and out's trailing `plane` axes.
+    fn new(x: &RawArray, out: &RawArray, plane: usize) -> Result<RowCopier> {
+        let (xl, ol) = (x.ndim - plane, out.ndim - plane);
+        let x_plane = RawArray::new(x.data, x.dtype, &x.shape()[xl..], &x.strides()[xl..], "x")?;
+        let o_plane = RawArray::new(out.data, out.dtype, &out.shape()[ol..], &out.strides()[ol..], "out")?;
+        let lp = Loop::<2>::new([&o_plane, &x_plane]);
+        let whole = lp.size() <= 1 || (lp.ndim == 1 && lp.strides[0][0] == 1 && lp.strides[1][0] == 1);
+        let shift = [lp.bases[0] as isize - out.data as isize, lp.bases[1] as isize - x.data as isize];
+        Ok(RowCopier { lp, row_len: x_plane.size(), size: x.dtype.size(), whole, shift })
+    }
+
+    /// Copies the row at `from` to the row at `to`.
+    ///
+    /// # Safety
+    /// Both must be rows of the views this was built for.
+    #[inline]
+    unsafe fn copy(&self, to: *mut u8, from: *const u8) {
+        if self.whole {
+            core::ptr::copy_nonoverlapping(from, to, self.row_len * self.size);
+            return;
+        }
+        let mut l = self.lp;
+        l.bases = [to.wrapping_offset(self.shift[0]), (from as *mut u8).wrapping_offset(self.shift[1])];
+        let size = self.size as isize;
+        l.for_each_run(0..self.row_len, |n, p, s| {
+            for k in 0..n as isize {
+                core::ptr::copy_nonoverlapping(p[1].offset(k * s[1] * size), p[0].offset(k * s[0] * size), self.size);
+            }
+        });
+    }
+}
+
+/// Copies rows: out's trailing `plane` axes are a row; row r (C order over
+/// out's leading axes) gets x's row at element offset `src(r)` from x.data.
+/// x's and out's rows have one shape (x's trailing axes).
+unsafe fn copy_rows(exec: Exec, x: &RawArray, out: &RawArray, plane: usize, src: impl Fn(usize) -> isize + Sync) -> Result<()> {
+    let rc = RowCopier::new(x, out, plane)?;
+    let (row_len, size, ol) = (rc.row_len, rc.size, out.ndim - plane);
+    let rows = if row_len == 0 { 0 } else { out.size() / row_len };
+    let (lead_shape, lead_strides) = (&out.shape()[..ol], &out.strides()[..ol]);
+    let (xd, od) = (Shared(x.data), Shared(out.data));
+    let chunk = (CHUNK / row_len.max(1)).max(1);
+    run_chunks(rows, chunk, exec.threads_for(out.size()), |range| {
+        for r in range {
+            let to = od.get().wrapping_offset(offset_of(r, lead_shape, lead_strides) * size as isize);
+            let from = xd.get().wrapping_offset(src(r) * size as isize);
+            // SAFETY: both are rows of the validated views.
+            rc.copy(to, from);
+        }
+    });
+    Ok(())
+}
+
+/// out = np.take(x, indices, axis, mode=mode): out's shape is
+/// x.shape[:axis] + indices.shape + x.shape[axis+1:].
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn take_raw(exec: Exec, x: &RawArray, indices: &RawArray, axis: i64, mode: TakeMode, out: &RawArray) -> Result<()> {
+    require_index_dtype(indices, "indices")?;
+    if x.ndim == 0 {
+        return fail(ErrorKind::ShapeMismatch, "x must be at least 1-D");
+    }
+    let ax = normalize_axis(axis, x.ndim)?;
+    if x.dtype != out.dtype {
+        return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
+    }
+    let mut want: Vec<usize> = x.shape()[..ax].to_vec();
+    want.extend_from_slice(indices.shape());
+    want.extend_from_slice(&x.shape()[ax + 1..]);
+    if want.len() > MAX_NDIM {
+        return fail(ErrorKind::ShapeMismatch, format!("the result would have {} dimensions (at most {MAX_NDIM})", want.len()));
+    }
+    require_shape(out, &want, "the take")?;
+    out.check_writable("out")?;
+    let mut idx = read_indices(indices)?;
+    let n = x.shape[ax] as i64;
+    if n == 0 && !idx.is_empty() && out.size() > 0 {
+        return fail(ErrorKind::InvalidArgument, "cannot do a non-empty take from an empty axes.");
+    }
+    for i in idx.iter_mut() {
+        *i = match mode {
+            TakeMode::Raise if *i >= n || *i < -n => {
+                return fail(ErrorKind::InvalidArgument, format!("index {i} is out of bounds for axis {ax} with size {n}"));
+            }
+            TakeMode::Raise => i.rem_euclid(n.max(1)),
+            TakeMode::Wrap => i.rem_euclid(n.max(1)),
+            TakeMode::Clip => (*i).clamp(0, (n - 1).max(0)),
+        };
+    }
+    let mut temps = Vec::new();
+    let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
+    let nidx = idx.len().max(1);
+    let (outer_shape, outer_strides, step) = (&x.shape()[..ax], &x.strides()[..ax], x.strides[ax]);
+    copy_rows(exec, &x, out, x.ndim - ax - 1, |r| offset_of(r / nidx, outer_shape, outer_strides) + idx[r % nidx] as isize * step)
+}
+
+/// The mask's C-order runs as (position, u8 pointer, stride) chunks: the
+/// number of true elements per chunk of CHUNK positions.
+unsafe fn count_chunks(exec: Exec, mask: &RawArray) -> Result<Vec<usize>> {
+    let total = mask.size();
+    let chunks = total.div_ceil(CHUNK);
+    let mut counts = try_vec(chunks, 0usize)?;
+    let runs = CRuns::new(mask);
+    let slots = Shared(counts.as_mut_ptr());
+    run_chunks(total, CHUNK, exec.threads_for(total), |range| {
+        let mut c = 0usize;
+        runs.for_each_run(range.clone(), |_, n, p, s| {
+            for k in 0..n as isize {
+                c += (*p.offset(k * s) != 0) as usize;
+            }
+        });
+        // SAFETY: one chunk, one slot.
+        *slots.get().add(range.start / CHUNK) = c;
+    });
+    Ok(counts)
+}
+
+/// out = x[mask] (NumPy's boolean indexing): mask is u8 with the shape of
+/// x's leading mask.ndim axes; out is (count,) + the remaining axes, count
+/// being the number of non-zero mask elements (numkern_count_nonzero).
+/// Rows are written in the mask's C order; nothing past `count`.
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn mask_select_raw(exec: Exec, x: &RawArray, mask: &RawArray, out: &RawArray) -> Result<()> {
+    if mask.dtype != DType::U8 {
+        return fail(ErrorKind::Dtype, format!("mask must be uint8 (bool), got {}", mask.dtype.name()));
+    }
+    if mask.ndim == 0 || mask.ndim > x.ndim {
+        return fail(ErrorKind::ShapeMismatch, format!("too many indices: a mask of shape {} for an array of shape {}", shape_str(mask.shape()), shape_str(x.shape())));
+    }
+    for d in 0..mask.ndim {
+        if mask.shape[d] != x.shape[d] {
+            return fail(
+                ErrorKind::ShapeMismatch,
+                format!("boolean index did not match indexed array along axis {d}; size of axis is {} but size of corresponding boolean axis is {}", x.shape[d], mask.shape[d]),
+            );
+        }
+    }
+    if x.dtype != out.dtype {
+        return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
+    }
+    let counts = count_chunks(exec, mask)?;
+    let count: usize = counts.iter().sum();
+    let mut want = vec![count];
+    want.extend_from_slice(&x.shape()[mask.ndim..]);
+    require_shape(out, &want, "x[mask]")?;
+    out.check_writable("out")?;
+    let mut temps = Vec::new();
+    let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
+    // Each chunk of mask positions starts writing at the count before it.
+    let mut starts = try_vec(counts.len(), 0usize)?;
+    let mut acc = 0;
+    for (s, c) in starts.iter_mut().zip(&counts) {
+        *s = acc;
+        acc += c;
+    }
+    let k = mask.ndim;
+    let row_len: usize = x.shape()[k..].iter().product();
+    let size = x.dtype.size() as isize;
+    let runs = CRuns::new(mask);
+    let (lead_shape, lead_strides) = (&x.shape()[..k], &x.strides()[..k]);
+    let (xd, od, o_step) = (Shared(x.data), Shared(out.data), out.strides[0]);
+    let rc = RowCopier::new(&x, out, x.ndim - k)?;
+    let threads = exec.threads_for(mask.size().saturating_mul(row_len.max(1)));
+    if let (true, Some(xs), Some(ms)) = (x.ndim == k, CRuns::new(&x).flat_stride(), runs.flat_stride()) {
+        // Elements of one-run views: branch-free compaction.
+        let (md, os) = (Shared(mask.data), out.strides[0]);
+        run_chunks(mask.size(), CHUNK, threads, |range| {
+            let r = starts[range.start / CHUNK];
+            let (xp, mp, op) = (xd.get(), md.get() as *const u8, od.get());
+            match size {
+                1 => compact(xp as *const u8, xs, mp, ms, range, op, os, r),
+                4 => compact(xp as *const u32, xs, mp, ms, range, op as *mut u32, os, r),
+                _ => compact(xp as *const u64, xs, mp, ms, range, op as *mut u64, os, r),
+            }
+        });
+        return Ok(());
+    }
+    run_chunks(mask.size(), CHUNK, threads, |range| {
+        let mut r = starts[range.start / CHUNK];
+        runs.for_each_run(range, |at, n, p, s| {
+            for j in 0..n {
+                if *p.offset(j as isize * s) == 0 {
+                    continue;
+                }
+                let from = xd.get().wrapping_offset(offset_of(at + j, lead_shape, lead_strides) * size);
+                let to = od.get().wrapping_offset(r as isize * o_step * size);
+                rc.copy(to, from);
+                r += 1;
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Writes x[i] for the i in `range` with m[i] != 0 to out[r], out[r + 1], ...
+/// through a stack buffer: every element is stored to the buffer and the
+/// slot advances only for a selected one (no branch to mispredict), then
+/// the selected ones are copied out, so nothing lands past the count.
+#[allow(clippy::too_many_arguments)]
+unsafe fn compact<T: Copy + Default>(x: *const T, xs: isize, m: *const u8, ms: isize, range: core::ops::Range<usize>, out: *mut T, os: isize, mut r: usize) {
+    const B: usize = 256;
+    let mut buf = [T::default(); B + 1];
+    let mut i = range.start;
+    while i < range.end {
+        let n = B.min(range.end - i);
+        let mut k = 0;
+        for j in i..i + n {
+            buf[k] = x.offset(j as isize * xs).read_unaligned();
+            k += (*m.offset(j as isize * ms) != 0) as usize;
+        }
+        for (j, v) in buf[..k].iter().enumerate() {
+            out.offset((r + j) as isize * os).write_unaligned(*v);
+        }
+        r += k;
+        i += n;
+    }
+}
+
+/// out = np.compress(mask, x, axis): the positions along `axis` where the
+/// 1-D u8 mask is non-zero (len(mask) = x.shape[axis]), in order.
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn compress_raw(exec: Exec, mask: &RawArray, x: &RawArray, axis: i64, out: &RawArray) -> Result<()> {
+    if mask.dtype != DType::U8 || mask.ndim != 1 {
+        return fail(ErrorKind::ShapeMismatch, format!("condition must be a 1-D uint8 (bool) array, got {} of shape {}", mask.dtype.name(), shape_str(mask.shape())));
+    }
+    let ax = normalize_axis(axis, x.ndim.max(1))?;
+    if x.ndim == 0 || mask.shape[0] != x.shape[ax] {
+        return fail(ErrorKind::ShapeMismatch, format!("condition has length {} but axis {ax} of x has size {}", mask.shape[0], x.shape.get(ax).copied().unwrap_or(0)));
+    }
+    let mut positions = Vec::new();
+    for i in 0..mask.shape[0] {
+        if *mask.data.offset(i as isize * mask.strides[0]) != 0 {
+            positions.try_reserve(1).map_err(|_| Error::new(ErrorKind::OutOfMemory, "could not allocate the positions"))?;
+            positions.push(i as i64);
+        }
+    }
+    let idx = RawArray::new(positions.as_mut_ptr() as *mut u8, DType::I64, &[positions.len()], &[1], "positions")?;
+    take_raw(exec, x, &idx, ax as i64, TakeMode::Raise, out)
+}
+
+/// Whether the element at p (of `dtype`) is non-zero (NaN is; -0.0 is not).
+#[inline]
+unsafe fn is_nonzero(p: *const u8, dtype: DType) -> bool {
+    match dtype {
+        DType::F32 => (p as *const f32).read_unaligned() != 0.0,
+        DType::F64 => (p as *const f64).read_unaligned() != 0.0,
+        DType::I32 => (p as *const i32).read_unaligned() != 0,
+        DType::I64 => (p as *const i64).read_unaligned() != 0,
+        DType::U8 => *p != 0,
+    }
+}
+
+/// out[d, j] = coordinate d of the j-th non-zero element of x in C order
+/// (np.nonzero's arrays as the rows of one (ndim, count) int64 array).
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn nonzero_raw(x: &RawArray, out: &RawArray) -> Result<()> {
+    if out.dtype != DType::I64 {
+        return fail(ErrorKind::Dtype, format!("out must be int64, got {}", out.dtype.name()));
+    }
+    if x.ndim == 0 {
+        return fail(ErrorKind::ShapeMismatch, "calling nonzero on 0d arrays is not allowed");
+    }
+    let size = x.dtype.size() as isize;
+    let at = |i: usize| x.data.wrapping_offset(offset_of(i, x.shape(), x.strides()) * size);
+    let count = (0..x.size()).filter(|&i| is_nonzero(at(i), x.dtype)).count();
+    require_shape(out, &[x.ndim, count], "nonzero")?;
+    out.check_writable("out")?;
+    let mut j = 0isize;
+    for i in 0..x.size() {
+        if is_nonzero(at(i), x.dtype) {
+            let mut rem = i;
+            for d in (0..x.ndim).rev() {
+                let p = out.data.wrapping_offset((d as isize * out.strides[0] + j * out.strides[1]) * 8) as *mut i64;
+                p.write_unaligned((rem % x.shape[d]) as i64);
+                rem /= x.shape[d];
+            }
+            j += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The safe API.
+impl Exec {
+    /// out = np.take(x, indices, axis, mode).
+    pub fn take<T: Element, I: Element>(&self, x: &ArrayView<T>, indices: &ArrayView<I>, axis: i64, mode: TakeMode, out: &mut ArrayViewMut<T>) -> Result<()> {
+        // SAFETY: borrowed valid views; `out` exclusively borrowed.
+        named("take", unsafe { take_raw(*self, x.raw(), indices.raw(), axis, mode, out.raw()) })
+    }
+    /// out = x[mask], out of shape (count_nonzero(mask),) + x.shape[mask.ndim:].
+    pub fn mask_select<T: Element>(&self, x: &ArrayView<T>, mask: &ArrayView<u8>, out: &mut ArrayViewMut<T>) -> Result<()> {
+        named("mask_select", unsafe { mask_select_raw(*self, x.raw(), mask.raw(), out.raw()) })
+    }
+    /// out = np.compress(mask, x, axis).
+    pub fn compress<T: Element>(&self, mask: &ArrayView<u8>, x: &ArrayView<T>, axis: i64, out: &mut ArrayViewMut<T>) -> Result<()> {
+        named("compress", unsafe { compress_raw(*self, mask.raw(), x.raw(), axis, out.raw()) })
+    }
+    /// out = np.nonzero(x) as the rows of an (ndim, count) i64 array.
+    pub fn nonzero<T: Element>(&self, x: &ArrayView<T>, out: &mut ArrayViewMut<i64>) -> Result<()> {
+        named("nonzero", unsafe { nonzero_raw(x.raw(), out.raw()) })
+    }
+}

@@ -1,0 +1,221 @@
+//! take, mask_select, compress and nonzero on every tier against plain index
+//! references over random shapes, axes, modes, index dtypes and layouts;
+//! every failure class through the C ABI with the output untouched.
+
+use numkern::dispatch::{available_tiers, Tier};
+use numkern::error::*;
+use numkern::ffi::*;
+use numkern::framework::array::numkern_array;
+use numkern::ops::index::TakeMode;
+use numkern::ops::Exec;
+use numkern::{ArrayView, ArrayViewMut, Ctx};
+use proptest::prelude::*;
+
+fn exec(tier: Tier, threads: usize) -> Exec {
+    Exec(Ctx { tier, threads })
+}
+
+fn c_strides(shape: &[usize]) -> Vec<isize> {
+    let mut st = vec![1isize; shape.len()];
+    for k in (0..shape.len().saturating_sub(1)).rev() {
+        st[k] = st[k + 1] * shape[k + 1].max(1) as isize;
+    }
+    st
+}
+
+/// x as a view with every axis reversed (flip) or in C order, over `buf`.
+fn view<'a>(buf: &'a [f64], shape: &[usize], flip: bool) -> ArrayView<'a, f64> {
+    let st = c_strides(shape);
+    if !flip || buf.is_empty() {
+        return ArrayView::from_slice_strided(buf, 0, shape, &st).unwrap();
+    }
+    let off: isize = shape.iter().zip(&st).map(|(&n, &s)| (n as isize - 1) * s).sum();
+    let neg: Vec<isize> = st.iter().map(|s| -s).collect();
+    ArrayView::from_slice_strided(buf, off as usize, shape, &neg).unwrap()
+}
+
+/// Logical element i (C order) of x stored flipped or not.
+fn logical(buf: &[f64], shape: &[usize], flip: bool, i: usize) -> f64 {
+    if flip { buf[buf.len() - 1 - i] } else { buf[i] }
+}
+
+fn multi(mut i: usize, shape: &[usize]) -> Vec<usize> {
+    let mut idx = vec![0; shape.len()];
+    for k in (0..shape.len()).rev() {
+        idx[k] = i % shape[k];
+        i /= shape[k];
+    }
+    idx
+}
+
+fn flat(idx: &[usize], shape: &[usize]) -> usize {
+    idx.iter().zip(shape).fold(0, |a, (&i, &n)| a * n + i)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #[test]
+    fn take_matches_the_reference(
+        shape in prop::collection::vec(1usize..5, 1..4),
+        ishape in prop::collection::vec(0usize..4, 0..3),
+        raw in prop::collection::vec(-9i64..9, 27),
+        axis_pick in 0usize..6,
+        mode in 0u8..3,
+        flip in any::<bool>(),
+        i32_indices in any::<bool>(),
+    ) {
+        let ax = axis_pick % shape.len();
+        let n = shape[ax] as i64;
+        let ni: usize = ishape.iter().product();
+        let mut idx: Vec<i64> = raw[..ni].to_vec();
+        let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
+        if mode == TakeMode::Raise {
+            idx.iter_mut().for_each(|i| *i = i.rem_euclid(2 * n) - n); // in -n .. n
+        }
+        let size: usize = shape.iter().product();
+        let buf: Vec<f64> = (0..size).map(|i| i as f64).collect();
+        let mut oshape = shape[..ax].to_vec();
+        oshape.extend(&ishape);
+        oshape.extend(&shape[ax + 1..]);
+        let osize: usize = oshape.iter().product();
+        for tier in available_tiers() {
+            for threads in [1, 3] {
+                let mut out = vec![f64::NAN; osize];
+                let x = view(&buf, &shape, flip);
+                let mut o = ArrayViewMut::from_slice(&mut out, &oshape).unwrap();
+                if i32_indices {
+                    let idx32: Vec<i32> = idx.iter().map(|&i| i as i32).collect();
+                    exec(tier, threads).take(&x, &ArrayView::from_slice(&idx32, &ishape).unwrap(), ax as i64, mode, &mut o).unwrap();
+                } else {
+                    exec(tier, threads).take(&x, &ArrayView::from_slice(&idx, &ishape).unwrap(), ax as i64 - shape.len() as i64, mode, &mut o).unwrap();
+                }
+                for (i, &got) in out.iter().enumerate() {
+                    let m = multi(i, &oshape);
+                    let j = flat(&m[ax..ax + ishape.len()], &ishape);
+                    let k = match mode {
+                        TakeMode::Clip => idx[j].clamp(0, n - 1),
+                        _ => idx[j].rem_euclid(n),
+                    } as usize;
+                    let mut src = m[..ax].to_vec();
+                    src.push(k);
+                    src.extend(&m[ax + ishape.len()..]);
+                    prop_assert_eq!(got, logical(&buf, &shape, flip, flat(&src, &shape)), "{:?} at {:?}", tier, m);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mask_select_compress_and_nonzero_match_the_reference(
+        shape in prop::collection::vec(0usize..6, 1..4),
+        k_pick in 0usize..3,
+        bits in prop::collection::vec(0u8..3, 216),
+        flip in any::<bool>(),
+        axis_pick in 0usize..3,
+    ) {
+        let k = 1 + k_pick % shape.len();
+        let msize: usize = shape[..k].iter().product();
+        let mask: Vec<u8> = bits[..msize].iter().map(|&b| (b == 2) as u8 * 7).collect();
+        let size: usize = shape.iter().product();
+        let buf: Vec<f64> = (0..size).map(|i| i as f64 + 0.5).collect();
+        let row: usize = shape[k..].iter().product();
+        let selected: Vec<usize> = (0..msize).filter(|&i| mask[i] != 0).collect();
+        let mut oshape = vec![selected.len()];
+        oshape.extend(&shape[k..]);
+        for tier in available_tiers() {
+            let e = exec(tier, 2);
+            let mut out = vec![f64::NAN; selected.len() * row];
+            e.mask_select(&view(&buf, &shape, flip), &ArrayView::from_slice(&mask, &shape[..k]).unwrap(), &mut ArrayViewMut::from_slice(&mut out, &oshape).unwrap()).unwrap();
+            for (r, &p) in selected.iter().enumerate() {
+                for c in 0..row {
+                    prop_assert_eq!(out[r * row + c], logical(&buf, &shape, flip, p * row + c));
+                }
+            }
+        }
+        // compress along an axis by a 1-D mask.
+        let ax = axis_pick % shape.len();
+        let cm: Vec<u8> = bits[..shape[ax]].iter().map(|&b| (b == 1) as u8).collect();
+        let keep: Vec<usize> = (0..shape[ax]).filter(|&i| cm[i] != 0).collect();
+        let mut cshape = shape.clone();
+        cshape[ax] = keep.len();
+        let mut out = vec![f64::NAN; cshape.iter().product()];
+        exec(*available_tiers().last().unwrap(), 1).compress(&ArrayView::from_slice(&cm, &[cm.len()]).unwrap(), &view(&buf, &shape, flip), ax as i64, &mut ArrayViewMut::from_slice(&mut out, &cshape).unwrap()).unwrap();
+        for (i, &got) in out.iter().enumerate() {
+            let mut m = multi(i, &cshape);
+            m[ax] = keep[m[ax]];
+            prop_assert_eq!(got, logical(&buf, &shape, flip, flat(&m, &shape)));
+        }
+        // nonzero of the full-shape mask (k = ndim) as (ndim, count) rows.
+        let full: Vec<u8> = bits[..size.min(216)].to_vec();
+        if size <= 216 {
+            let nz: Vec<usize> = (0..size).filter(|&i| full[i] != 0).collect();
+            let mut out = vec![-1i64; shape.len() * nz.len()];
+            exec(Tier::Portable, 1).nonzero(&ArrayView::from_slice(&full, &shape).unwrap(), &mut ArrayViewMut::from_slice(&mut out, &[shape.len(), nz.len()]).unwrap()).unwrap();
+            for (j, &p) in nz.iter().enumerate() {
+                let m = multi(p, &shape);
+                for d in 0..shape.len() {
+                    prop_assert_eq!(out[d * nz.len() + j], m[d] as i64);
+                }
+            }
+        }
+    }
+}
+
+fn desc<T>(buf: &mut [T], dtype: i32, shape: &[i64]) -> numkern_array {
+    let mut d = numkern_array { data: buf.as_mut_ptr() as *mut _, dtype, ndim: shape.len() as i32, shape: [0; 8], strides: [0; 8] };
+    let mut step = 1;
+    for k in (0..shape.len()).rev() {
+        d.shape[k] = shape[k];
+        d.strides[k] = step;
+        step *= shape[k];
+    }
+    d
+}
+
+/// Every failure class: its status, NumPy's words, the output untouched.
+#[test]
+fn errors_leave_the_output_untouched() {
+    let mut x: Vec<f64> = (0..15).map(f64::from).collect();
+    let mut idx = vec![0i64, 5, 2];
+    let mut fidx = vec![0.0f64; 3];
+    let mut mask = vec![1u8, 0, 1];
+    let mut fmask = vec![1.0f64; 3];
+    let mut out = vec![-1.0f64; 9];
+    let mut iout = vec![-1i64; 8];
+    let xd = desc(&mut x, 1, &[5, 3]);
+    let id = desc(&mut idx, 3, &[3]);
+    let fid = desc(&mut fidx, 1, &[3]);
+    let md = desc(&mut mask, 4, &[3]);
+    let fmd = desc(&mut fmask, 1, &[3]);
+    let od = desc(&mut out, 1, &[3, 3]);
+    let od2 = desc(&mut out, 1, &[2, 3]);
+    let iod = desc(&mut iout, 3, &[2, 4]);
+    let mut twice = od;
+    twice.strides = [0, 1, 0, 0, 0, 0, 0, 0];
+    let cases: Vec<(i32, &str, Box<dyn Fn() -> i32>)> = vec![
+        (NUMKERN_ERR_INVALID_ARGUMENT, "numkern_take: index 5 is out of bounds for axis 0 with size 5", Box::new(|| unsafe { numkern_take(&xd, &id, 0, NUMKERN_TAKE_RAISE, &od) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "mode 7 is not", Box::new(|| unsafe { numkern_take(&xd, &id, 0, 7, &od) })),
+        (NUMKERN_ERR_DTYPE, "indices must be int32 or int64, got float64", Box::new(|| unsafe { numkern_take(&xd, &fid, 0, 0, &od) })),
+        (NUMKERN_ERR_AXIS, "axis 2 is out of bounds for array of dimension 2", Box::new(|| unsafe { numkern_take(&xd, &id, 2, 0, &od) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "out has shape (3,3), the take has shape (5,3)", Box::new(|| unsafe { numkern_take(&xd, &id, 1, 2, &od) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "would write one element twice", Box::new(|| unsafe { numkern_take(&xd, &id, 0, 2, &twice) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "boolean index did not match indexed array along axis 0; size of axis is 5 but size of corresponding boolean axis is 3", Box::new(|| unsafe { numkern_mask_select(&xd, &md, &od) })),
+        (NUMKERN_ERR_DTYPE, "mask must be uint8", Box::new(|| unsafe { numkern_mask_select(&xd, &fmd, &od) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "condition has length 3 but axis 0 of x has size 5", Box::new(|| unsafe { numkern_compress(&md, &xd, 0, &od) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "out has shape (3,3), the take has shape (5,2)", Box::new(|| unsafe { numkern_compress(&md, &xd, 1, &od) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "out has shape (2,4), nonzero has shape (2,14)", Box::new(|| unsafe { numkern_nonzero(&xd, &iod) })),
+        (NUMKERN_ERR_DTYPE, "out must be int64, got float64", Box::new(|| unsafe { numkern_nonzero(&xd, &od2) })),
+    ];
+    for (status, msg, call) in cases {
+        assert_eq!(call(), status, "{msg}");
+        let got = numkern::error::last_error_message();
+        assert!(got.contains(msg), "{got:?} lacks {msg:?}");
+        assert!(out.iter().all(|&v| v == -1.0) && iout.iter().all(|&v| v == -1), "{msg}: output touched");
+    }
+    // The mask over the first axis selects rows: x[[1, 0, 1, 0, 0]] -> rows 0 and 2, written into (2, 3).
+    let mut m5 = vec![1u8, 0, 1, 0, 0];
+    let m5d = desc(&mut m5, 4, &[5]);
+    assert_eq!(unsafe { numkern_mask_select(&xd, &m5d, &od2) }, NUMKERN_OK);
+    assert_eq!(out[..6], [0.0, 1.0, 2.0, 6.0, 7.0, 8.0]);
+    assert!(out[6..].iter().all(|&v| v == -1.0), "wrote past the count");
+}
