@@ -3,11 +3,13 @@
 //! output layouts (the values go through the copy kernels, which differ by
 //! tier), and each failure class with the output left untouched.
 
-use numkern::dispatch::{available_tiers, set_active_tier};
 use numkern::error::*;
 use numkern::ffi::*;
 use numkern::framework::array::numkern_array;
 use proptest::prelude::*;
+
+mod common;
+use common::on_every_tier;
 
 /// A descriptor over `buf` (f64) with the given shape and element strides.
 fn view(buf: &mut [f64], offset: usize, shape: &[usize], strides: &[i64]) -> numkern_array {
@@ -36,13 +38,6 @@ fn read2(buf: &[f64], offset: usize, strides: [i64; 2], i: usize, j: usize) -> f
     buf[(offset as i64 + i as i64 * strides[0] + j as i64 * strides[1]) as usize]
 }
 
-fn on_every_tier(mut f: impl FnMut()) {
-    for tier in available_tiers() {
-        set_active_tier(tier).unwrap();
-        f();
-    }
-    set_active_tier(*available_tiers().last().unwrap()).unwrap();
-}
 
 proptest! {
     #[test]

@@ -5,15 +5,13 @@
 use numkern::dispatch::{available_tiers, Tier};
 use numkern::error::*;
 use numkern::ffi::*;
-use numkern::framework::array::numkern_array;
 use numkern::ops::index::TakeMode;
-use numkern::ops::Exec;
-use numkern::{ArrayView, ArrayViewMut, Ctx};
+use numkern::{ArrayView, ArrayViewMut};
 use proptest::prelude::*;
 
-fn exec(tier: Tier, threads: usize) -> Exec {
-    Exec(Ctx { tier, threads })
-}
+mod common;
+use common::{c_desc, exec};
+
 
 fn c_strides(shape: &[usize]) -> Vec<isize> {
     let mut st = vec![1isize; shape.len()];
@@ -35,7 +33,7 @@ fn view<'a>(buf: &'a [f64], shape: &[usize], flip: bool) -> ArrayView<'a, f64> {
 }
 
 /// Logical element i (C order) of x stored flipped or not.
-fn logical(buf: &[f64], shape: &[usize], flip: bool, i: usize) -> f64 {
+fn logical(buf: &[f64], flip: bool, i: usize) -> f64 {
     if flip { buf[buf.len() - 1 - i] } else { buf[i] }
 }
 
@@ -99,7 +97,7 @@ proptest! {
                     let mut src = m[..ax].to_vec();
                     src.push(k);
                     src.extend(&m[ax + ishape.len()..]);
-                    prop_assert_eq!(got, logical(&buf, &shape, flip, flat(&src, &shape)), "{:?} at {:?}", tier, m);
+                    prop_assert_eq!(got, logical(&buf, flip, flat(&src, &shape)), "{:?} at {:?}", tier, m);
                 }
             }
         }
@@ -128,7 +126,7 @@ proptest! {
             e.mask_select(&view(&buf, &shape, flip), &ArrayView::from_slice(&mask, &shape[..k]).unwrap(), &mut ArrayViewMut::from_slice(&mut out, &oshape).unwrap()).unwrap();
             for (r, &p) in selected.iter().enumerate() {
                 for c in 0..row {
-                    prop_assert_eq!(out[r * row + c], logical(&buf, &shape, flip, p * row + c));
+                    prop_assert_eq!(out[r * row + c], logical(&buf, flip, p * row + c));
                 }
             }
         }
@@ -143,7 +141,7 @@ proptest! {
         for (i, &got) in out.iter().enumerate() {
             let mut m = multi(i, &cshape);
             m[ax] = keep[m[ax]];
-            prop_assert_eq!(got, logical(&buf, &shape, flip, flat(&m, &shape)));
+            prop_assert_eq!(got, logical(&buf, flip, flat(&m, &shape)));
         }
         // nonzero of the full-shape mask (k = ndim) as (ndim, count) rows.
         let full: Vec<u8> = bits[..size.min(216)].to_vec();
@@ -161,16 +159,6 @@ proptest! {
     }
 }
 
-fn desc<T>(buf: &mut [T], dtype: i32, shape: &[i64]) -> numkern_array {
-    let mut d = numkern_array { data: buf.as_mut_ptr() as *mut _, dtype, ndim: shape.len() as i32, shape: [0; 8], strides: [0; 8] };
-    let mut step = 1;
-    for k in (0..shape.len()).rev() {
-        d.shape[k] = shape[k];
-        d.strides[k] = step;
-        step *= shape[k];
-    }
-    d
-}
 
 /// Every failure class: its status, NumPy's words, the output untouched.
 #[test]
@@ -182,14 +170,14 @@ fn errors_leave_the_output_untouched() {
     let mut fmask = vec![1.0f64; 3];
     let mut out = vec![-1.0f64; 9];
     let mut iout = vec![-1i64; 8];
-    let xd = desc(&mut x, 1, &[5, 3]);
-    let id = desc(&mut idx, 3, &[3]);
-    let fid = desc(&mut fidx, 1, &[3]);
-    let md = desc(&mut mask, 4, &[3]);
-    let fmd = desc(&mut fmask, 1, &[3]);
-    let od = desc(&mut out, 1, &[3, 3]);
-    let od2 = desc(&mut out, 1, &[2, 3]);
-    let iod = desc(&mut iout, 3, &[2, 4]);
+    let xd = c_desc(x.as_mut_ptr() as *mut u8, 1, &[5, 3]);
+    let id = c_desc(idx.as_mut_ptr() as *mut u8, 3, &[3]);
+    let fid = c_desc(fidx.as_mut_ptr() as *mut u8, 1, &[3]);
+    let md = c_desc(mask.as_mut_ptr() as *mut u8, 4, &[3]);
+    let fmd = c_desc(fmask.as_mut_ptr() as *mut u8, 1, &[3]);
+    let od = c_desc(out.as_mut_ptr() as *mut u8, 1, &[3, 3]);
+    let od2 = c_desc(out.as_mut_ptr() as *mut u8, 1, &[2, 3]);
+    let iod = c_desc(iout.as_mut_ptr() as *mut u8, 3, &[2, 4]);
     let mut twice = od;
     twice.strides = [0, 1, 0, 0, 0, 0, 0, 0];
     let cases: Vec<(i32, &str, Box<dyn Fn() -> i32>)> = vec![
@@ -214,7 +202,7 @@ fn errors_leave_the_output_untouched() {
     }
     // The mask over the first axis selects rows: x[[1, 0, 1, 0, 0]] -> rows 0 and 2, written into (2, 3).
     let mut m5 = vec![1u8, 0, 1, 0, 0];
-    let m5d = desc(&mut m5, 4, &[5]);
+    let m5d = c_desc(m5.as_mut_ptr() as *mut u8, 4, &[5]);
     assert_eq!(unsafe { numkern_mask_select(&xd, &m5d, &od2) }, NUMKERN_OK);
     assert_eq!(out[..6], [0.0, 1.0, 2.0, 6.0, 7.0, 8.0]);
     assert!(out[6..].iter().all(|&v| v == -1.0), "wrote past the count");

@@ -2,11 +2,13 @@
 //! plain index reference over random shapes, axes, input counts and
 //! layouts; each failure class with the output untouched.
 
-use numkern::dispatch::{available_tiers, set_active_tier};
 use numkern::error::*;
 use numkern::ffi::*;
 use numkern::framework::array::numkern_array;
 use proptest::prelude::*;
+
+mod common;
+use common::on_every_tier;
 
 /// An f64 array: its buffer, and a descriptor in C order or with every axis
 /// reversed (`flip`).
@@ -62,13 +64,6 @@ fn multi_index(mut i: usize, shape: &[usize]) -> Vec<usize> {
     idx
 }
 
-fn on_every_tier(mut f: impl FnMut()) {
-    for tier in available_tiers() {
-        set_active_tier(tier).unwrap();
-        f();
-    }
-    set_active_tier(*available_tiers().last().unwrap()).unwrap();
-}
 
 proptest! {
     #[test]

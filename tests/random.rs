@@ -6,15 +6,17 @@
 //! fixed seeds (moments, Kolmogorov–Smirnov, chi-square); every failure
 //! class through the C ABI with the output untouched.
 
-use numkern::dispatch::{available_tiers, Tier};
+use numkern::dispatch::available_tiers;
 use numkern::error::*;
 use numkern::ffi::*;
-use numkern::framework::array::numkern_array;
 use numkern::random::philox::philox4x32_10;
 use numkern::random::Stream;
 use numkern::ops::Exec;
-use numkern::{ArrayViewMut, Ctx, Element};
+use numkern::{ArrayViewMut, Element};
 use proptest::prelude::*;
+
+mod common;
+use common::{c_desc, exec};
 
 const SEED: u64 = 0x0123_4567_89ab_cdef;
 
@@ -85,9 +87,6 @@ fn reference(d: Dist, f32_out: bool, seed: u64, stream: u64, v: u64) -> (f64, f6
     }
 }
 
-fn exec(tier: Tier, threads: usize) -> Exec {
-    Exec(Ctx { tier, threads })
-}
 
 /// Runs the fill of `d` into `out`.
 fn fill<T: Element>(e: Exec, d: Dist, out: &mut ArrayViewMut<T>, s: Stream, offset: u64) -> numkern::Result<()> {
@@ -386,16 +385,6 @@ fn permutations_are_uniform_and_shuffle_agrees() {
     }
 }
 
-fn desc<T>(buf: &mut [T], dtype: i32, shape: &[i64]) -> numkern_array {
-    let mut d = numkern_array { data: buf.as_mut_ptr() as *mut _, dtype, ndim: shape.len() as i32, shape: [0; 8], strides: [0; 8] };
-    let mut step = 1;
-    for k in (0..shape.len()).rev() {
-        d.shape[k] = shape[k];
-        d.strides[k] = step;
-        step *= shape[k];
-    }
-    d
-}
 
 /// Every failure class: its status, its message, the output untouched.
 #[test]
@@ -403,10 +392,10 @@ fn errors_leave_the_output_untouched() {
     let mut f = vec![-1.0f64; 12];
     let mut i = vec![-1i32; 12];
     let mut u = vec![7u8; 12];
-    let fd = desc(&mut f, 1, &[3, 4]);
-    let id = desc(&mut i, 2, &[3, 4]);
-    let ud = desc(&mut u, 4, &[12]);
-    let mut twice = desc(&mut f, 1, &[3, 4]);
+    let fd = c_desc(f.as_mut_ptr() as *mut u8, 1, &[3, 4]);
+    let id = c_desc(i.as_mut_ptr() as *mut u8, 2, &[3, 4]);
+    let ud = c_desc(u.as_mut_ptr() as *mut u8, 4, &[12]);
+    let mut twice = c_desc(f.as_mut_ptr() as *mut u8, 1, &[3, 4]);
     twice.strides = [0, 1, 0, 0, 0, 0, 0, 0];
     let cases: Vec<(i32, &str, Box<dyn Fn() -> i32>)> = vec![
         (NUMKERN_ERR_NULL_POINTER, "numkern_random_uniform", Box::new(|| unsafe { numkern_random_uniform(std::ptr::null(), 1, 0, 0, 0.0, 1.0) })),

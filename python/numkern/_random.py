@@ -25,6 +25,13 @@ def _scalar_or_array(out, size):
     return out[()] if size is None and out.ndim == 0 else out
 
 
+def _fill(kernel, name, out, seed, stream, offset, *params):
+    where = f"numkern.Generator.{name}"
+    out = output(out, where)
+    check(kernel(descriptors(out, where=where)[0], seed & _MASK64, stream & _MASK64, offset & _MASK64, *params))
+    return out
+
+
 class Generator:
     """A seeded generator (NumPy's Generator interface, numkern's values).
 
@@ -51,37 +58,25 @@ class Generator:
     @wraps("numkern_random_uniform")
     def fill_uniform(out, seed, stream=0, offset=0, low=0.0, high=1.0):
         """out = uniform on [low, high): values offset, offset + 1, ... of (seed, stream)."""
-        out = output(out, "numkern.Generator.fill_uniform")
-        check(lib.numkern_random_uniform(descriptors(out)[0], seed & _MASK64, stream & _MASK64, offset & _MASK64,
-                                         float(low), float(high)))
-        return out
+        return _fill(lib.numkern_random_uniform, "fill_uniform", out, seed, stream, offset, float(low), float(high))
 
     @staticmethod
     @wraps("numkern_random_normal")
     def fill_normal(out, seed, stream=0, offset=0, loc=0.0, scale=1.0):
         """out = normal(loc, scale): values offset, offset + 1, ... of (seed, stream)."""
-        out = output(out, "numkern.Generator.fill_normal")
-        check(lib.numkern_random_normal(descriptors(out)[0], seed & _MASK64, stream & _MASK64, offset & _MASK64,
-                                        float(loc), float(scale)))
-        return out
+        return _fill(lib.numkern_random_normal, "fill_normal", out, seed, stream, offset, float(loc), float(scale))
 
     @staticmethod
     @wraps("numkern_random_integers")
     def fill_integers(out, seed, stream=0, offset=0, low=0, high=2):
         """out = integers on [low, high): values offset, offset + 1, ... of (seed, stream)."""
-        out = output(out, "numkern.Generator.fill_integers")
-        check(lib.numkern_random_integers(descriptors(out)[0], seed & _MASK64, stream & _MASK64, offset & _MASK64,
-                                          int(low), int(high)))
-        return out
+        return _fill(lib.numkern_random_integers, "fill_integers", out, seed, stream, offset, int(low), int(high))
 
     @staticmethod
     @wraps("numkern_random_bernoulli")
     def fill_bernoulli(out, seed, stream=0, offset=0, p=0.5):
         """out (uint8) = 1 with probability p: values offset, offset + 1, ... of (seed, stream)."""
-        out = output(out, "numkern.Generator.fill_bernoulli")
-        check(lib.numkern_random_bernoulli(descriptors(out)[0], seed & _MASK64, stream & _MASK64, offset & _MASK64,
-                                           float(p)))
-        return out
+        return _fill(lib.numkern_random_bernoulli, "fill_bernoulli", out, seed, stream, offset, float(p))
 
     # -- NumPy's Generator methods
     def random(self, size=None, dtype=np.float64, out=None):

@@ -13,6 +13,16 @@ pub fn tiers() -> Vec<Exec> {
     numkern::available_tiers().into_iter().map(|tier| Exec(Ctx { tier, threads: 1 })).collect()
 }
 
+/// Runs `f` with each tier active (the process-wide setting the C ABI
+/// uses), then leaves the best tier active.
+pub fn on_every_tier(mut f: impl FnMut()) {
+    for tier in numkern::available_tiers() {
+        numkern::set_active_tier(tier).unwrap();
+        f();
+    }
+    numkern::set_active_tier(*numkern::available_tiers().last().unwrap()).unwrap();
+}
+
 pub fn exec(tier: Tier, threads: usize) -> Exec {
     Exec(Ctx { tier, threads })
 }
