@@ -3,11 +3,14 @@
 //! each element must be Rust's `as` conversion of its source (NumPy's
 //! `astype` where NumPy defines it; saturating, NaN to 0, where it does not).
 //! And the creation functions, which write through the same conversions:
-//! full, eye, arange, linspace, tril and triu.
+//! full, eye, arange, linspace, tril and triu. And the random fills,
+//! permutation, shuffle, take, concatenate and mask selection on fuzzed
+//! descriptors: the harness's checks (every tier and thread count gives the
+//! same bytes, errors leave every buffer untouched, no internal error).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use numkern::ffi::{numkern_arange, numkern_copy, numkern_eye, numkern_full, numkern_linspace, numkern_tril, numkern_triu};
+use numkern::ffi::*;
 use numkern::DType;
 use numkern_fuzz::arbitrary::{self, Unstructured};
 use numkern_fuzz::{indices, Call, Fill, ALL_DTYPES};
@@ -20,6 +23,9 @@ fn one(data: &[u8]) -> arbitrary::Result<()> {
     let mut u = Unstructured::new(data);
     if u.ratio(1, 3)? {
         return creation(&mut u);
+    }
+    if u.ratio(1, 2)? {
+        return arrays(&mut u);
     }
     let mut c = Call::new();
     let (src, dst) = (c.add(&mut u, &ALL_DTYPES, 8, Fill::Raw)?, c.add(&mut u, &ALL_DTYPES, 8, Fill::Raw)?);
@@ -105,5 +111,36 @@ fn creation(u: &mut Unstructured) -> arbitrary::Result<()> {
         };
         assert_eq!(got, want, "creation op {op} into {to:?} {shape:?} at {idx:?}");
     }
+    Ok(())
+}
+
+/// A random fill, permutation, shuffle, take, concatenate or mask selection
+/// on fuzzed descriptors (shape mismatches and bad indices included).
+fn arrays(u: &mut Unstructured) -> arbitrary::Result<()> {
+    let mut c = Call::new();
+    let op = u.int_in_range(0..=8u8)?;
+    let out = c.add(u, &ALL_DTYPES, 4, Fill::Raw)?;
+    let x = c.add(u, &ALL_DTYPES, 3, Fill::Raw)?;
+    let aux = c.add(u, &[2, 3, 4], 3, Fill::Raw)?; // indices (i32/i64) or a mask (u8)
+    let (seed, stream, offset) = (u.arbitrary::<u64>()?, u.arbitrary::<u64>()?, u.arbitrary::<u64>()?);
+    let (a, b) = (u.int_in_range(-1000..=1000i32)? as f64 / 8.0, u.int_in_range(-1000..=1000i32)? as f64 / 8.0);
+    let (lo, hi) = (u.int_in_range(-300..=300i64)?, u.int_in_range(-300..=300i64)?);
+    let (axis, mode) = (u.int_in_range(-4..=4i64)?, u.int_in_range(0..=3i32)?);
+    c.run("arrays", 0, |c| unsafe {
+        match op {
+            0 => numkern_random_uniform(c.ptr(out), seed, stream, offset, a.min(b), a.max(b)),
+            1 => numkern_random_normal(c.ptr(out), seed, stream, offset, a, b),
+            2 => numkern_random_integers(c.ptr(out), seed, stream, offset, lo, hi),
+            3 => numkern_random_bernoulli(c.ptr(out), seed, stream, offset, a / 125.0),
+            4 => numkern_random_permutation(c.ptr(out), seed, stream),
+            5 => numkern_random_shuffle(c.ptr(out), axis, seed, stream),
+            6 => numkern_take(c.ptr(x), c.ptr(aux), axis, mode, c.ptr(out)),
+            7 => {
+                let list = [*c.ptr(x), *c.ptr(aux)];
+                numkern_concatenate(list.as_ptr(), 2, axis, c.ptr(out))
+            }
+            _ => numkern_mask_select(c.ptr(x), c.ptr(aux), c.ptr(out)),
+        }
+    });
     Ok(())
 }
