@@ -49,7 +49,7 @@ impl<const K: usize> Loop<K> {
                 let n = out.shape[k] as isize - 1;
                 for (j, op) in ops.iter().enumerate() {
                     let s = op.strides[k];
-                    lp.bases[j] = lp.bases[j].wrapping_offset(n * s * lp.elem_size[j] as isize);
+                    lp.bases[j] = lp.bases[j].wrapping_offset(n.wrapping_mul(s).wrapping_mul(lp.elem_size[j] as isize));
                 }
             }
         }
@@ -62,7 +62,7 @@ impl<const K: usize> Loop<K> {
         for &k in &dims {
             let d = lp.ndim;
             let mergeable = d > 0
-                && (0..K).all(|j| lp.strides[j][d - 1] == stride(j, k) * out.shape[k] as isize);
+                && (0..K).all(|j| lp.strides[j][d - 1] == stride(j, k).wrapping_mul(out.shape[k] as isize));
             if mergeable {
                 lp.shape[d - 1] *= out.shape[k];
                 for j in 0..K {

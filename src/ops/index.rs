@@ -184,6 +184,10 @@ pub unsafe fn take_raw(exec: Exec, x: &RawArray, indices: &RawArray, axis: i64, 
             TakeMode::Clip => (*i).clamp(0, (n - 1).max(0)),
         };
     }
+    if out.size() == 0 {
+        // Nothing to write; x's other axes may hold strides no element uses.
+        return Ok(());
+    }
     let mut temps = Vec::new();
     let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
     let nidx = idx.len().max(1);
@@ -243,6 +247,9 @@ pub unsafe fn mask_select_raw(exec: Exec, x: &RawArray, mask: &RawArray, out: &R
     want.extend_from_slice(&x.shape()[mask.ndim..]);
     require_shape(out, &want, "x[mask]")?;
     out.check_writable("out")?;
+    if out.size() == 0 {
+        return Ok(());
+    }
     let mut temps = Vec::new();
     let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
     // Each chunk of mask positions starts writing at the count before it.

@@ -237,6 +237,10 @@ fn fisher_yates(n: usize, s: &Stream, mut swap: impl FnMut(usize, usize)) {
 pub unsafe fn shuffle_raw(x: &RawArray, axis: i64, s: Stream) -> Result<()> {
     let axis = normalize_axis(axis, x.ndim)?;
     x.check_writable("x")?;
+    if x.size() == 0 {
+        // Nothing to move; the other axes may hold strides no element uses.
+        return Ok(());
+    }
     let n = x.shape[axis];
     let (mut shape, mut strides) = (x.shape().to_vec(), x.strides().to_vec());
     shape.remove(axis);
