@@ -139,6 +139,7 @@ fn arrays(u: &mut Unstructured) -> arbitrary::Result<()> {
             4 => numkern_random_permutation(c.ptr(out), seed, stream),
             5 => numkern_random_shuffle(c.ptr(out), axis, seed, stream),
             6 => numkern_take(c.ptr(x), c.ptr(aux), axis, mode, c.ptr(out)),
+            7 if c.ptr(x).is_null() || c.ptr(aux).is_null() => numkern_concatenate(core::ptr::null(), 2, axis, c.ptr(out)),
             7 => {
                 let list = [*c.ptr(x), *c.ptr(aux)];
                 numkern_concatenate(list.as_ptr(), 2, axis, c.ptr(out))

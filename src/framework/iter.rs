@@ -169,6 +169,12 @@ unsafe impl Sync for CRuns {}
 impl CRuns {
     pub fn new(a: &RawArray) -> Self {
         let mut r = CRuns { ndim: 0, shape: [1; MAX_NDIM], strides: [0; MAX_NDIM], base: a.data, elem_size: a.dtype.size() };
+        if a.size() == 0 {
+            // No element: the strides (unchecked for an empty view) do not matter.
+            r.ndim = 1;
+            r.shape[0] = 0;
+            return r;
+        }
         for k in 0..a.ndim {
             let (n, s) = (a.shape[k], a.strides[k]);
             if n == 1 {
@@ -183,10 +189,6 @@ impl CRuns {
                 r.strides[d] = s;
                 r.ndim += 1;
             }
-        }
-        if a.size() == 0 {
-            r.ndim = 1;
-            r.shape[0] = 0;
         }
         r
     }
