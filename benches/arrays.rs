@@ -162,6 +162,63 @@ fn take(c: &mut Criterion) {
     g.finish();
 }
 
+/// x[rows, cols]: 10^6 random elements of a 4096×4096 f32 by gather,
+/// and put of 10^6 rows of (10^6, 64) f32 by a random permutation (the
+/// inverse of take), each against its plain loop.
+fn gather_put(c: &mut Criterion) {
+    use numkern::ops::index::TakeMode;
+    const N: usize = 4096;
+    let picks = 1_000_000usize;
+    let x: Vec<f32> = (0..N * N).map(|i| i as f32).collect();
+    let mut rc = vec![0i64; 2 * picks];
+    exec(1).integers(&mut ArrayViewMut::from_slice(&mut rc, &[2 * picks]).unwrap(), Stream::new(3, 0), 0, 0, N as i64).unwrap();
+    let (rows, cols) = rc.split_at(picks);
+    let mut dst = vec![0f32; picks];
+    let mut g = group(c, "gather/f32/4096x4096/1e6", picks * (4 + 16));
+    for threads in [1usize, 2] {
+        g.bench_function(BenchmarkId::new("gather_loop", format!("{threads}t")), |b| {
+            b.iter(|| {
+                let one = |((o, &r), &c): ((&mut f32, &i64), &i64)| *o = black_box(x[r as usize * N + c as usize]);
+                if threads == 1 {
+                    dst.iter_mut().zip(rows).zip(cols).for_each(one);
+                } else {
+                    use rayon::prelude::*;
+                    dst.par_iter_mut().zip(rows.par_iter()).zip(cols.par_iter()).for_each(one);
+                }
+            })
+        });
+        let e = exec(threads);
+        let xv = ArrayView::from_slice(&x, &[N, N]).unwrap();
+        let idx = [ArrayView::from_slice(rows, &[picks]).unwrap(), ArrayView::from_slice(cols, &[picks]).unwrap()];
+        g.bench_function(BenchmarkId::new("numkern", format!("{threads}t")), |b| {
+            b.iter(|| e.gather(&xv, &idx, TakeMode::Raise, &mut ArrayViewMut::from_slice(&mut dst, &[picks]).unwrap()).unwrap())
+        });
+    }
+    g.finish();
+
+    let (n, width) = (1_000_000usize, 64usize);
+    let values: Vec<f32> = (0..n * width).map(|i| i as f32).collect();
+    let mut perm = vec![0i64; n];
+    exec(1).permutation(&mut ArrayViewMut::from_slice(&mut perm, &[n]).unwrap(), Stream::new(1, 0)).unwrap();
+    let mut out = vec![0f32; n * width];
+    let mut g = group(c, "put/f32/1e6x64", 2 * n * width * 4);
+    g.bench_function("scatter_loop/1t", |b| {
+        b.iter(|| {
+            for (j, &p) in perm.iter().enumerate() {
+                out[p as usize * width..][..width].copy_from_slice(black_box(&values[j * width..][..width]));
+            }
+        })
+    });
+    for threads in [1usize, 2] {
+        let e = exec(threads);
+        let (vv, pv) = (ArrayView::from_slice(&values, &[n, width]).unwrap(), ArrayView::from_slice(&perm, &[n]).unwrap());
+        g.bench_function(BenchmarkId::new("numkern", format!("{threads}t")), |b| {
+            b.iter(|| e.put(&vv, &pv, 0, TakeMode::Raise, &mut ArrayViewMut::from_slice(&mut out, &[n, width]).unwrap()).unwrap())
+        });
+    }
+    g.finish();
+}
+
 /// x[mask] over 1.6e7 f32 at 50 % and 1 % density, against a branch-free
 /// compaction loop.
 fn mask_select(c: &mut Criterion) {
@@ -194,5 +251,5 @@ fn mask_select(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, creation, random, concatenate, take, mask_select);
+criterion_group!(benches, creation, random, concatenate, take, gather_put, mask_select);
 criterion_main!(benches);

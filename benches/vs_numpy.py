@@ -214,6 +214,18 @@ def main():
     taken = np.empty_like(big)
     cases.append(("take 1e6 rows of (1e6, 64) f32 (np.take(out=))", lambda: np.take(big, order, axis=0, out=taken),
                   call(lib.numkern_take, big, order, ctypes.c_int64(0), ctypes.c_int32(0), taken)))
+    square = rng.standard_normal((4096, 4096)).astype(np.float32)
+    rows, cols = rng.integers(0, 4096, 1_000_000), rng.integers(0, 4096, 1_000_000)
+    picked = np.empty(1_000_000, np.float32)
+    pair = (Desc * 2)(desc(rows), desc(cols))
+    cases.append(("gather 1e6 of f32 4096x4096 (x[rows, cols])", lambda: square[rows, cols],
+                  call(lib.numkern_gather, square, pair, ctypes.c_int64(2), ctypes.c_int32(0), picked)))
+    cases.append(("put 1e6 rows of (1e6, 64) f32 (out[perm] = v)", lambda: taken.__setitem__(order, big),
+                  call(lib.numkern_put, big, order, ctypes.c_int64(0), ctypes.c_int32(0), taken)))
+    cond = rng.random(1_000_000) < 0.5
+    half = np.empty((int(cond.sum()), 64), np.float32)
+    cases.append(("compress rows of (1e6, 64) f32 at 50% (np.compress(out=))", lambda: np.compress(cond, big, axis=0, out=half),
+                  call(lib.numkern_compress, cond.view(np.uint8), big, ctypes.c_int64(0), half)))
     flat = rng.standard_normal(16_000_000).astype(np.float32)
     for density in [0.5, 0.01]:
         m = rng.random(16_000_000) < density

@@ -130,7 +130,7 @@ static void cell_joining(void) {
 }
 
 /* Cell: scores[scores > 85], the band (scores >= 80) & (scores <= 90), the
- * paired fancy index x[[0,1,2],[0,2,1]] (a take on the flattened view), and
+ * paired fancy index x[[0,1,2],[0,2,1]], a put with a repeated index, and
  * the seeded 80/20 train/validation split by permutation and take. */
 static void cell_indexing(void) {
     float scores[8] = {78, 92, 85, 64, 95, 88, 71, 90}, picked[8], band_vals[8];
@@ -161,19 +161,27 @@ static void cell_indexing(void) {
     numkern_array BV = f32_array(band_vals, 1, cshape);
     NK(numkern_mask_select(&S, &B, &BV));
     CHECK(count == 3 && band_vals[0] == 85 && band_vals[1] == 88 && band_vals[2] == 90, "band: %lld values", (long long)count);
-    /* x = np.arange(1, 10).reshape(3, 3); x[[0,1,2],[0,2,1]] = [1 6 8]. */
-    float x[9], fancy[3];
-    for (int i = 0; i < 9; i++) x[i] = (float)(i + 1);
-    int64_t flat_shape[1] = {9}, n3[1] = {3}, flat_idx[3] = {0 * 3 + 0, 1 * 3 + 2, 2 * 3 + 1};
-    numkern_array X = f32_array(x, 1, flat_shape), F = f32_array(fancy, 1, n3), I;
-    NK(numkern_array_init(flat_idx, NUMKERN_I64, 1, n3, &I));
-    NK(numkern_take(&X, &I, 0, NUMKERN_TAKE_RAISE, &F));
-    CHECK(fancy[0] == 1 && fancy[1] == 6 && fancy[2] == 8, "x[[0,1,2],[0,2,1]] = [%g %g %g]", fancy[0], fancy[1], fancy[2]);
+    /* x = np.arange(1, 13).reshape(3, 4); x[[0,1,2],[0,2,1]] = [1 7 10]. */
+    float x[12], fancy[3];
+    for (int i = 0; i < 12; i++) x[i] = (float)(i + 1);
+    int64_t xshape[2] = {3, 4}, n3[1] = {3}, rows[3] = {0, 1, 2}, cols[3] = {0, 2, 1};
+    numkern_array X = f32_array(x, 2, xshape), F = f32_array(fancy, 1, n3), RC[2];
+    NK(numkern_array_init(rows, NUMKERN_I64, 1, n3, &RC[0]));
+    NK(numkern_array_init(cols, NUMKERN_I64, 1, n3, &RC[1]));
+    NK(numkern_gather(&X, RC, 2, NUMKERN_TAKE_RAISE, &F));
+    CHECK(fancy[0] == 1 && fancy[1] == 7 && fancy[2] == 10, "x[[0,1,2],[0,2,1]] = [%g %g %g]", fancy[0], fancy[1], fancy[2]);
     /* An index out of range is named with its axis, nothing written. */
-    flat_idx[1] = 9;
-    CHECK(numkern_take(&X, &I, 0, NUMKERN_TAKE_RAISE, &F) == NUMKERN_ERR_INVALID_ARGUMENT &&
-              strstr(numkern_last_error_message(), "index 9 is out of bounds for axis 0 with size 9") != NULL && fancy[1] == 6,
-          "take error: %s", numkern_last_error_message());
+    cols[1] = 4;
+    CHECK(numkern_gather(&X, RC, 2, NUMKERN_TAKE_RAISE, &F) == NUMKERN_ERR_INVALID_ARGUMENT &&
+              strstr(numkern_last_error_message(), "index 4 is out of bounds for axis 1 with size 4") != NULL && fancy[1] == 7,
+          "gather error: %s", numkern_last_error_message());
+    /* z = np.zeros(4); z[[1, 3, 1]] = [5, 6, 7]: the repeated index keeps its last value. */
+    float z[4] = {0, 0, 0, 0}, zv[3] = {5, 6, 7};
+    int64_t n4[1] = {4}, at[3] = {1, 3, 1};
+    numkern_array Z = f32_array(z, 1, n4), ZV = f32_array(zv, 1, n3), AT;
+    NK(numkern_array_init(at, NUMKERN_I64, 1, n3, &AT));
+    NK(numkern_put(&ZV, &AT, 0, NUMKERN_TAKE_RAISE, &Z));
+    CHECK(z[0] == 0 && z[1] == 7 && z[2] == 0 && z[3] == 6, "z[[1,3,1]] = [5,6,7] -> [%g %g %g %g]", z[0], z[1], z[2], z[3]);
     /* Seeded 80/20 split of 100 samples x 5 features. */
     enum { N = 100, F5 = 5 };
     static float data[N * F5], train[80 * F5], val[20 * F5];
@@ -193,8 +201,8 @@ static void cell_indexing(void) {
     int all_once = 1;
     for (int i = 0; i < N; i++) all_once &= seen[i] == 1;
     CHECK(all_once, "the split does not hold every sample once");
-    printf("indexing: scores[scores > 85] = [%g %g %g %g], band = [%g %g %g], x[[0,1,2],[0,2,1]] = [%g %g %g], split 80/20 by permutation\n",
-           picked[0], picked[1], picked[2], picked[3], band_vals[0], band_vals[1], band_vals[2], fancy[0], fancy[1], fancy[2]);
+    printf("indexing: scores[scores > 85] = [%g %g %g %g], band = [%g %g %g], x[[0,1,2],[0,2,1]] = [%g %g %g], z[[1,3,1]] = [5,6,7] -> [%g %g %g %g], split 80/20 by permutation\n",
+           picked[0], picked[1], picked[2], picked[3], band_vals[0], band_vals[1], band_vals[2], fancy[0], fancy[1], fancy[2], z[0], z[1], z[2], z[3]);
 }
 
 /* Cell: data = np.random.randn(100, 5); batch + bias (broadcast over rows). */

@@ -270,7 +270,7 @@ fn concatenate_stack_split() {
 }
 
 #[test]
-fn take_mask_select_compress_nonzero() {
+fn take_gather_put_mask_select_compress_nonzero() {
     use numkern::ops::index::{self, TakeMode};
     each_exec(|e, tier| {
         for dtype in DType::ALL {
@@ -289,6 +289,16 @@ fn take_mask_select_compress_nonzero() {
                         unsafe { index::take_raw(e, &x.raw, &idx.raw, 0, TakeMode::Raise, &out.raw) }.unwrap();
                         let out1 = view(dtype, &[r, 4], &mat_strides(layout, r, 4), side, 2);
                         unsafe { index::take_raw(e, &x.raw, &idx.raw, 1, TakeMode::Clip, &out1.raw) }.unwrap();
+                        // x[rows, cols] and x[rows] by gather; out[rows] = values by put.
+                        let cols = view(DType::I64, &[4], &[1], side, 0);
+                        for (k, v) in [0i64, c as i64 - 1, -1, -(c as i64)].iter().enumerate() {
+                            unsafe { (cols.raw.data as *mut i64).add(k).write_unaligned(*v) };
+                        }
+                        let picked = view(dtype, &[4], &[1], side, 2);
+                        unsafe { index::gather_raw(e, &x.raw, &[idx.raw, cols.raw], TakeMode::Raise, &picked.raw) }.unwrap();
+                        unsafe { index::gather_raw(e, &x.raw, &[idx.raw], TakeMode::Raise, &out.raw) }.unwrap();
+                        let target = view(dtype, &[r, c], &mat_strides((layout + 3) % 4, r, c), side, 2);
+                        unsafe { index::put_raw(e, &out.raw, &idx.raw, 0, TakeMode::Raise, &target.raw) }.unwrap();
                         // A mask of every other row, then of every other element.
                         let rows = view(DType::U8, &[r], &[1], side, 0);
                         for i in 0..r {

@@ -1,4 +1,4 @@
-//! take, mask_select, compress and nonzero on every tier against plain index
+//! take, gather, put, mask_select, compress and nonzero on every tier against plain index
 //! references over random shapes, axes, modes, index dtypes and layouts;
 //! every failure class through the C ABI with the output untouched.
 
@@ -104,6 +104,115 @@ proptest! {
     }
 
     #[test]
+    fn gather_matches_the_reference(
+        shape in prop::collection::vec(1usize..5, 1..4),
+        n_pick in 0usize..3,
+        bshape in prop::collection::vec(1usize..4, 0..3),
+        squash in prop::collection::vec(0u8..4, 3),
+        raw in prop::collection::vec(-9i64..9, 81),
+        mode in 0u8..3,
+        flip in any::<bool>(),
+    ) {
+        let n = 1 + n_pick % shape.len();
+        let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
+        // Index array 0 has B's shape, the others B's with some axes 1 or dropped.
+        let ishapes: Vec<Vec<usize>> = (0..n).map(|k| {
+            if k == 0 {
+                return bshape.clone();
+            }
+            let sh: Vec<usize> = bshape.iter().enumerate().map(|(d, &e)| if (squash[k] >> (d % 2)) & 1 == 1 { 1 } else { e }).collect();
+            if squash[k] == 3 { sh[sh.len().min(1)..].to_vec() } else { sh }
+        }).collect();
+        let idx: Vec<Vec<i64>> = (0..n).map(|k| {
+            let e = shape[k] as i64;
+            let v = raw[k * 27..][..ishapes[k].iter().product()].to_vec();
+            if mode == TakeMode::Raise { v.iter().map(|i| i.rem_euclid(2 * e) - e).collect() } else { v }
+        }).collect();
+        let b = bshape.clone();
+        let mut oshape = b.clone();
+        oshape.extend(&shape[n..]);
+        let size: usize = shape.iter().product();
+        let buf: Vec<f64> = (0..size).map(|i| i as f64).collect();
+        let row: usize = shape[n..].iter().product();
+        for tier in available_tiers() {
+            let mut out = vec![f64::NAN; oshape.iter().product()];
+            let views: Vec<ArrayView<i64>> = (0..n).map(|k| ArrayView::from_slice(&idx[k], &ishapes[k]).unwrap()).collect();
+            exec(tier, 3).gather(&view(&buf, &shape, flip), &views, mode, &mut ArrayViewMut::from_slice(&mut out, &oshape).unwrap()).unwrap();
+            for (i, &got) in out.iter().enumerate() {
+                let m = multi(i / row, &b);
+                let mut src: Vec<usize> = (0..n).map(|k| {
+                    // Index k's element for the broadcast position m (its axes align right).
+                    let sh = &ishapes[k];
+                    let mk: Vec<usize> = sh.iter().enumerate().map(|(d, &e)| if e == 1 { 0 } else { m[d + b.len() - sh.len()] }).collect();
+                    let e = shape[k] as i64;
+                    let v = idx[k][flat(&mk, sh)];
+                    (if mode == TakeMode::Clip { v.clamp(0, e - 1) } else { v.rem_euclid(e) }) as usize
+                }).collect();
+                src.extend(multi(i % row, &shape[n..]));
+                prop_assert_eq!(got, logical(&buf, flip, flat(&src, &shape)), "{:?} at {}", tier, i);
+            }
+        }
+    }
+
+    #[test]
+    fn put_matches_sequential_assignment(
+        shape in prop::collection::vec(1usize..5, 1..4),
+        ishape in prop::collection::vec(0usize..4, 0..3),
+        raw in prop::collection::vec(-9i64..9, 27),
+        axis_pick in 0usize..6,
+        mode in 0u8..3,
+        flip in any::<bool>(),
+        broadcast_values in any::<bool>(),
+    ) {
+        let ax = axis_pick % shape.len();
+        let e = shape[ax] as i64;
+        let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
+        let mut idx: Vec<i64> = raw[..ishape.iter().product()].to_vec();
+        if mode == TakeMode::Raise {
+            idx.iter_mut().for_each(|i| *i = i.rem_euclid(2 * e) - e);
+        }
+        let mut vshape = shape[..ax].to_vec();
+        vshape.extend(&ishape);
+        vshape.extend(&shape[ax + 1..]);
+        // Broadcast values: only the trailing axes after the index axes are given.
+        let given = if broadcast_values { shape[ax + 1..].to_vec() } else { vshape.clone() };
+        let values: Vec<f64> = (0..given.iter().product()).map(|i| 1000.0 + i as f64).collect();
+        let size: usize = shape.iter().product();
+        // The reference: NumPy's assignment, element by element in C order.
+        let mut want: Vec<f64> = (0..size).map(|i| -(i as f64)).collect();
+        for i in 0..vshape.iter().product::<usize>() {
+            let m = multi(i, &vshape);
+            let j = flat(&m[ax..ax + ishape.len()], &ishape);
+            let k = if mode == TakeMode::Clip { idx[j].clamp(0, e - 1) } else { idx[j].rem_euclid(e) } as usize;
+            let mut dst = m[..ax].to_vec();
+            dst.push(k);
+            dst.extend(&m[ax + ishape.len()..]);
+            let vm = &m[m.len() - given.len()..];
+            want[flat(&dst, &shape)] = values[flat(vm, &given)];
+        }
+        for tier in available_tiers() {
+            for threads in [1, 3] {
+                let mut buf: Vec<f64> = (0..size).map(|i| -(i as f64)).collect();
+                if flip {
+                    buf.reverse();
+                }
+                let st = c_strides(&shape);
+                let mut o = if flip {
+                    let off: isize = shape.iter().zip(&st).map(|(&n, &s)| (n as isize - 1) * s).sum();
+                    let neg: Vec<isize> = st.iter().map(|s| -s).collect();
+                    ArrayViewMut::from_slice_strided(&mut buf, off as usize, &shape, &neg).unwrap()
+                } else {
+                    ArrayViewMut::from_slice(&mut buf, &shape).unwrap()
+                };
+                exec(tier, threads).put(&ArrayView::from_slice(&values, &given).unwrap(), &ArrayView::from_slice(&idx, &ishape).unwrap(), ax as i64, mode, &mut o).unwrap();
+                for i in 0..size {
+                    prop_assert_eq!(logical(&buf, flip, i), want[i], "{:?} x{} at {}", tier, threads, i);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn mask_select_compress_and_nonzero_match_the_reference(
         shape in prop::collection::vec(0usize..6, 1..4),
         k_pick in 0usize..3,
@@ -178,6 +287,17 @@ fn errors_leave_the_output_untouched() {
     let od = c_desc(out.as_mut_ptr() as *mut u8, 1, &[3, 3]);
     let od2 = c_desc(out.as_mut_ptr() as *mut u8, 1, &[2, 3]);
     let iod = c_desc(iout.as_mut_ptr() as *mut u8, 3, &[2, 4]);
+    let mut fidx2 = vec![0.0f64; 3];
+    let mut idx_b = vec![0i64, 5, 2];
+    let mut idx_2 = vec![0i64, 1];
+    let o3 = c_desc(out.as_mut_ptr() as *mut u8, 1, &[3]);
+    let col = c_desc(idx_b.as_mut_ptr() as *mut u8, 3, &[3]);
+    let mut idx_ok = vec![0i64, 1, 2];
+    let pair_bad = [c_desc(idx_ok.as_mut_ptr() as *mut u8, 3, &[3]), col];
+    let pair_mismatch = [id, c_desc(idx_2.as_mut_ptr() as *mut u8, 3, &[2])];
+    let pair_float = [id, c_desc(fidx2.as_mut_ptr() as *mut u8, 1, &[3])];
+    let pair = [id, id];
+    let triple = [id, id, id];
     let mut twice = od;
     twice.strides = [0, 1, 0, 0, 0, 0, 0, 0];
     let cases: Vec<(i32, &str, Box<dyn Fn() -> i32>)> = vec![
@@ -187,6 +307,17 @@ fn errors_leave_the_output_untouched() {
         (NUMKERN_ERR_AXIS, "axis 2 is out of bounds for array of dimension 2", Box::new(|| unsafe { numkern_take(&xd, &id, 2, 0, &od) })),
         (NUMKERN_ERR_SHAPE_MISMATCH, "out has shape (3,3), the take has shape (5,3)", Box::new(|| unsafe { numkern_take(&xd, &id, 1, 2, &od) })),
         (NUMKERN_ERR_INVALID_ARGUMENT, "would write one element twice", Box::new(|| unsafe { numkern_take(&xd, &id, 0, 2, &twice) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "numkern_gather: index 5 is out of bounds for axis 0 with size 5", Box::new(|| unsafe { numkern_gather(&xd, &id, 1, NUMKERN_TAKE_RAISE, &od) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "index 5 is out of bounds for axis 1 with size 3", Box::new(|| unsafe { numkern_gather(&xd, pair_bad.as_ptr(), 2, NUMKERN_TAKE_RAISE, &o3) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "too many indices for array: array is 2-dimensional, but 3 were indexed", Box::new(|| unsafe { numkern_gather(&xd, triple.as_ptr(), 3, 0, &od) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "shape mismatch: indexing arrays could not be broadcast together with shapes (3,) (2,)", Box::new(|| unsafe { numkern_gather(&xd, pair_mismatch.as_ptr(), 2, 0, &o3) })),
+        (NUMKERN_ERR_DTYPE, "indices[1] must be int32 or int64, got float64", Box::new(|| unsafe { numkern_gather(&xd, pair_float.as_ptr(), 2, 0, &o3) })),
+        (NUMKERN_ERR_NULL_POINTER, "argument `indices` is a null pointer", Box::new(|| unsafe { numkern_gather(&xd, std::ptr::null(), 1, 0, &o3) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "out has shape (3,3), the gather has shape (3,)", Box::new(|| unsafe { numkern_gather(&xd, pair.as_ptr(), 2, 0, &od) })),
+        (NUMKERN_ERR_INVALID_ARGUMENT, "numkern_put: index 5 is out of bounds for axis 0 with size 5", Box::new(|| unsafe { numkern_put(&od, &id, 0, NUMKERN_TAKE_RAISE, &xd) })),
+        (NUMKERN_ERR_SHAPE_MISMATCH, "shape mismatch: value array of shape (2,3) could not be broadcast to indexing result of shape (3,3)", Box::new(|| unsafe { numkern_put(&od2, &id, 0, NUMKERN_TAKE_CLIP, &xd) })),
+        (NUMKERN_ERR_DTYPE, "values is int64 and out is float64", Box::new(|| unsafe { numkern_put(&iod, &id, 0, NUMKERN_TAKE_CLIP, &xd) })),
+        (NUMKERN_ERR_AXIS, "axis -3 is out of bounds for array of dimension 2", Box::new(|| unsafe { numkern_put(&od, &id, -3, NUMKERN_TAKE_CLIP, &xd) })),
         (NUMKERN_ERR_SHAPE_MISMATCH, "boolean index did not match indexed array along axis 0; size of axis is 5 but size of corresponding boolean axis is 3", Box::new(|| unsafe { numkern_mask_select(&xd, &md, &od) })),
         (NUMKERN_ERR_DTYPE, "mask must be uint8", Box::new(|| unsafe { numkern_mask_select(&xd, &fmd, &od) })),
         (NUMKERN_ERR_SHAPE_MISMATCH, "condition has length 3 but axis 0 of x has size 5", Box::new(|| unsafe { numkern_compress(&md, &xd, 0, &od) })),

@@ -4,7 +4,7 @@
 //! `astype` where NumPy defines it; saturating, NaN to 0, where it does not).
 //! And the creation functions, which write through the same conversions:
 //! full, eye, arange, linspace, tril and triu. And the random fills,
-//! permutation, shuffle, take, concatenate and mask selection on fuzzed
+//! permutation, shuffle, take, gather, put, concatenate and mask selection on fuzzed
 //! descriptors: the harness's checks (every tier and thread count gives the
 //! same bytes, errors leave every buffer untouched, no internal error).
 #![no_main]
@@ -114,11 +114,11 @@ fn creation(u: &mut Unstructured) -> arbitrary::Result<()> {
     Ok(())
 }
 
-/// A random fill, permutation, shuffle, take, concatenate or mask selection
+/// A random fill, permutation, shuffle, take, gather, put, concatenate or mask selection
 /// on fuzzed descriptors (shape mismatches and bad indices included).
 fn arrays(u: &mut Unstructured) -> arbitrary::Result<()> {
     let mut c = Call::new();
-    let op = u.int_in_range(0..=8u8)?;
+    let op = u.int_in_range(0..=10u8)?;
     let out = c.add(u, &ALL_DTYPES, 4, Fill::Raw)?;
     // Only the operands the op reads: the harness checks every one it holds.
     let (x, aux) = if op >= 6 {
@@ -144,7 +144,14 @@ fn arrays(u: &mut Unstructured) -> arbitrary::Result<()> {
                 let list = [*c.ptr(x), *c.ptr(aux)];
                 numkern_concatenate(list.as_ptr(), 2, axis, c.ptr(out))
             }
-            _ => numkern_mask_select(c.ptr(x), c.ptr(aux), c.ptr(out)),
+            8 => numkern_mask_select(c.ptr(x), c.ptr(aux), c.ptr(out)),
+            9 => numkern_put(c.ptr(x), c.ptr(aux), axis, mode, c.ptr(out)),
+            _ if c.ptr(aux).is_null() => numkern_gather(c.ptr(x), core::ptr::null(), 1, mode, c.ptr(out)),
+            _ => {
+                // x[aux] or x[aux, aux] (the index arrays broadcast).
+                let list = [*c.ptr(aux), *c.ptr(aux)];
+                numkern_gather(c.ptr(x), list.as_ptr(), 1 + (axis & 1), mode, c.ptr(out))
+            }
         }
     });
     Ok(())

@@ -1,14 +1,15 @@
 """The two seed tutorials (NumPy Essentials for Machine Learning; Made With
 ML's NumPy lesson) cell by cell, with numkern doing the work.
 
-NumPy only creates the inputs and checks the results. Each cell returns
-(label, numkern result, NumPy result) triples; run this file to print and
-check them all (python/tests/test_tutorials.py runs it under pytest).
-numkern computes in float32/float64: integer data from the tutorials is
-converted once, explicitly, where it is created. Array creation, fancy
-indexing and compaction are NumPy's until numkern has them (issue 22);
-views (slices, .T, reshape, expand_dims) are NumPy's zero-copy views, which
-numkern takes as they are and materializes with numkern.copy.
+numkern creates the arrays (zeros, eye, seeded random data), indexes,
+selects, joins and computes; NumPy writes the literal inputs of a cell
+and checks the results. Each cell returns (label, numkern result, NumPy
+result) triples; run this file to print and check them all
+(python/tests/test_tutorials.py runs it under pytest). numkern's random
+numbers are its own (Philox): seeded and reproducible, not NumPy's
+values, so NumPy's side of a random cell is computed on numkern's data.
+Views (slices, .T, reshape, expand_dims) are NumPy's zero-copy views,
+which numkern takes as they are and materializes with numkern.copy.
 """
 
 import numpy as np
@@ -27,20 +28,25 @@ def cell(fn):
 
 
 @cell
-def creation_by_filling():
-    weights = np.empty((3, 4))
-    nk.copyto(weights, 0.0)  # a 0-d source broadcast to every element
-    identity = np.empty((3, 3))
-    nk.copyto(identity, 0.0)
-    nk.copyto(identity.reshape(-1)[::4], 1.0)  # the diagonal, as a strided view
-    return [("zeros((3, 4))", weights, np.zeros((3, 4))), ("eye(3)", identity, np.eye(3))]
+def array_creation():
+    rng = nk.default_rng(42)
+    data = rng.standard_normal((100, 5))
+    again = nk.default_rng(42).standard_normal((100, 5))
+    return [("zeros((3, 4))", nk.zeros((3, 4)), np.zeros((3, 4))), ("ones((2, 3))", nk.ones((2, 3)), np.ones((2, 3))),
+            ("eye(3)", nk.eye(3), np.eye(3)), ("arange(0, 10, 2)", nk.arange(0, 10, 2), np.arange(0, 10, 2)),
+            ("linspace(0, 1, 5)", nk.linspace(0, 1, 5), np.linspace(0, 1, 5)),
+            ("randn(100, 5): seeded, reproducible", data, again),
+            ("randn(100, 5) mean near 0", abs(float(nk.mean(data))) < 0.2, True),
+            ("randn(100, 5) std near 1", abs(float(nk.std(data)) - 1) < 0.1, True)]
 
 
 @cell
 def indexing_views_of_a_batch_of_images():
-    rng = np.random.default_rng(42)
-    batch_images = rng.integers(0, 256, size=(8, 28, 28, 3)).astype(np.float32)
+    pixels = nk.default_rng(42).integers(0, 256, size=(8, 28, 28, 3), dtype=np.uint8)
+    batch_images = np.empty(pixels.shape, np.float32)
+    nk.copyto(batch_images, pixels)  # randint(0, 256) images as float32
     return [
+        ("pixels in [0, 256)", (float(nk.min(batch_images)), float(nk.max(batch_images))), (0.0, 255.0)),
         ("first image", nk.copy(batch_images[0]), batch_images[0]),
         ("mini-batch", nk.copy(batch_images[:4]), batch_images[:4]),
         ("red channel", nk.copy(batch_images[:, :, :, 0]), batch_images[:, :, :, 0]),
@@ -55,9 +61,14 @@ def boolean_masks():
     names = np.array(["Alice", "Bob", "Charlie", "Diana", "Eve", "Frank", "Grace", "Henry"])
     high = nk.greater(scores, 85.0)
     band = nk.logical_and(nk.greater_equal(scores, 80.0), nk.less_equal(scores, 90.0))
+    # Fixed-size strings select as rows of bytes.
+    name_rows = names.view(np.uint8).reshape(len(names), -1)
+    picked = nk.mask_select(name_rows, high).view(names.dtype).ravel()
     return [
         ("scores > 85", high, scores > 85),
-        ("names[high_performers]", names[high], names[scores > 85]),
+        ("scores[scores > 85]", nk.mask_select(scores, high), scores[scores > 85]),
+        ("names[high_performers]", picked, names[scores > 85]),
+        ("scores[(scores >= 80) & (scores <= 90)]", nk.mask_select(scores, band), scores[(scores >= 80) & (scores <= 90)]),
         ("(scores >= 80) & (scores <= 90)", band, (scores >= 80) & (scores <= 90)),
         ("count in band", nk.count_nonzero(band), np.count_nonzero((scores >= 80) & (scores <= 90))),
     ]
@@ -81,7 +92,7 @@ def activation_functions():
 
 @cell
 def broadcasting_a_bias():
-    rng = np.random.default_rng(0)
+    rng = nk.default_rng(0)
     features = rng.standard_normal((100, 5))
     bias = np.array([0.1, -0.2, 0.3, -0.1, 0.2])
     return [("features + bias", nk.add(features, bias), features + bias)]
@@ -89,7 +100,7 @@ def broadcasting_a_bias():
 
 @cell
 def normalizing_features():
-    rng = np.random.default_rng(1)
+    rng = nk.default_rng(1)
     data = rng.standard_normal((1000, 3)) * 10 + 5
     mean, std = nk.mean(data, axis=0), nk.std(data, axis=0)
     centered = data.copy()
@@ -114,7 +125,7 @@ def broadcasting_rules():
 
 @cell
 def a_neural_network_layer():
-    rng = np.random.default_rng(42)
+    rng = nk.default_rng(42)
     X, W, b = rng.standard_normal((32, 10)), rng.standard_normal((10, 5)), rng.standard_normal(5)
     Y = nk.add(nk.matmul(X, W), b)
     return [("X @ W + b", Y, np.dot(X, W) + b), ("linear(X, W, b, activation=None)", nk.linear(X, W, b, activation=None), X @ W + b),
@@ -125,7 +136,7 @@ def a_neural_network_layer():
 
 @cell
 def matrix_operations():
-    rng = np.random.default_rng(3)
+    rng = nk.default_rng(3)
     A, B = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
     S = rng.standard_normal((3, 3))
     return [("A @ B", nk.matmul(A, B), A @ B), ("A.T materialized", nk.copy(A.T), A.T),
@@ -137,7 +148,7 @@ def matrix_operations():
 
 @cell
 def statistics_of_predictions():
-    rng = np.random.default_rng(4)
+    rng = nk.default_rng(4)
     predictions = rng.standard_normal((100, 5))
     return [("mean", nk.mean(predictions), np.mean(predictions)), ("std", nk.std(predictions), np.std(predictions)),
             ("min", nk.min(predictions), np.min(predictions)), ("max", nk.max(predictions), np.max(predictions)),
@@ -148,7 +159,7 @@ def statistics_of_predictions():
 
 @cell
 def softmax_and_accuracy():
-    rng = np.random.default_rng(5)
+    rng = nk.default_rng(5)
     logits = rng.standard_normal((5, 3))
     exp_x = np.exp(logits - np.max(logits, axis=1, keepdims=True))
     probabilities = exp_x / np.sum(exp_x, axis=1, keepdims=True)
@@ -164,11 +175,11 @@ def softmax_and_accuracy():
 def loss_functions():
     y_true = np.array([1.5, 2.3, 3.1, 4.2, 5.0])
     y_pred = np.array([1.2, 2.1, 3.4, 4.0, 5.2])
-    rng = np.random.default_rng(6)
+    rng = nk.default_rng(6)
     logits = rng.standard_normal((4, 3))
     labels = np.array([0, 2, 1, 2])
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    onehot = np.eye(3)[labels]
+    onehot = nk.take(nk.eye(3), labels)  # np.eye(3)[labels]
     seed_ce = -np.sum(onehot * np.log(np.clip(probs, 1e-15, 1 - 1e-15))) / len(labels)
     return [("MSE", nk.mse(y_pred, y_true), np.mean((y_true - y_pred) ** 2)),
             ("RMSE", nk.rmse(y_pred, y_true), np.sqrt(np.mean((y_true - y_pred) ** 2))),
@@ -178,7 +189,7 @@ def loss_functions():
 
 @cell
 def reshaping_and_axes():
-    rng = np.random.default_rng(7)
+    rng = nk.default_rng(7)
     sequences = rng.standard_normal((32, 50, 128)).astype(np.float32)
     swapped = np.transpose(sequences, (0, 2, 1))  # a view; numkern materializes it
     return [("transpose(0, 2, 1) materialized", nk.copy(swapped), swapped),
@@ -187,19 +198,29 @@ def reshaping_and_axes():
 
 @cell
 def concatenate_and_stack():
-    rng = np.random.default_rng(8)
+    rng = nk.default_rng(8)
     batches = [rng.standard_normal((16, 10)) for _ in range(3)]
-    combined = np.empty((48, 10))
-    stacked = np.empty((3, 16, 10))
-    for i, batch in enumerate(batches):
-        nk.copyto(combined[16 * i:16 * (i + 1)], batch)
-        nk.copyto(stacked[i], batch)
     f1, f2 = rng.standard_normal((100, 5)), rng.standard_normal((100, 3))
-    hstacked = np.empty((100, 8))
-    nk.copyto(hstacked[:, :5], f1)
-    nk.copyto(hstacked[:, 5:], f2)
-    return [("concatenate", combined, np.concatenate(batches, axis=0)),
-            ("stack", stacked, np.stack(batches, axis=0)), ("hstack", hstacked, np.hstack([f1, f2]))]
+    return [("concatenate", nk.concatenate(batches, axis=0), np.concatenate(batches, axis=0)),
+            ("stack", nk.stack(batches, axis=0), np.stack(batches, axis=0)),
+            ("hstack", nk.hstack([f1, f2]), np.hstack([f1, f2]))]
+
+
+@cell
+def train_validation_split():
+    rng = nk.default_rng(42)
+    X, y = rng.standard_normal((1000, 5)), rng.integers(0, 3, size=1000)
+    perm = rng.permutation(1000)
+    X_train, X_val = nk.take(X, perm[:800]), nk.take(X, perm[800:])
+    y_train, y_val = nk.take(y, perm[:800]), nk.take(y, perm[800:])
+    again = nk.default_rng(42)
+    again.standard_normal((1000, 5)), again.integers(0, 3, size=1000)
+    return [("80/20 shapes", (X_train.shape, X_val.shape), ((800, 5), (200, 5))),
+            ("X_train", X_train, X[perm[:800]]), ("y_val", y_val, y[perm[800:]]),
+            ("labels follow their rows", nk.take(y, perm), y[perm]),
+            ("every sample once", np.sort(perm), np.arange(1000)),
+            ("the same seed, the same split", again.permutation(1000), perm),
+            ("y_train count", len(y_train), 800)]
 
 
 # ------------------------------------------------- Made With ML: NumPy lesson
@@ -207,10 +228,9 @@ def concatenate_and_stack():
 
 @cell
 def mwml_creating_tensors():
-    zeros, ones = np.empty((2, 2)), np.empty((2, 2))
-    nk.copyto(zeros, 0.0)
-    nk.copyto(ones, 1.0)
-    return [("np.zeros((2,2))", zeros, np.zeros((2, 2))), ("np.ones((2,2))", ones, np.ones((2, 2)))]
+    r = nk.default_rng(0).random((2, 2))
+    return [("np.zeros((2,2))", nk.zeros((2, 2)), np.zeros((2, 2))), ("np.ones((2,2))", nk.ones((2, 2)), np.ones((2, 2))),
+            ("np.eye((2))", nk.eye(2), np.eye(2)), ("np.random.random((2,2)) in [0, 1)", bool(np.all((r >= 0) & (r < 1))), True)]
 
 
 @cell
@@ -220,8 +240,8 @@ def mwml_indexing():
     mask = nk.greater(small, 2.0)
     return [("column 1", nk.copy(x[:, 1]), x[:, 1]), ("row 0", nk.copy(x[0, :]), x[0, :]),
             ("rows 0,1 & cols 1,2", nk.copy(x[:2, 1:3]), x[:2, 1:3]),
-            ("x[rows, cols] (NumPy gathers; numkern sums)", nk.sum(x[[0, 1, 2], [0, 2, 1]]), 18.0),
-            ("x > 2", mask, small > 2), ("x[x > 2]", small[mask], small[small > 2])]
+            ("x[rows, cols]", nk.gather(x, ([0, 1, 2], [0, 2, 1])), [1.0, 7.0, 10.0]),
+            ("x > 2", mask, small > 2), ("x[x > 2]", nk.mask_select(small, mask), small[small > 2])]
 
 
 @cell
@@ -255,14 +275,10 @@ def mwml_broadcast_transpose_reshape():
 
 @cell
 def mwml_joining():
-    rng = np.random.default_rng(9)
+    rng = nk.default_rng(9)
     x = rng.random((2, 3))
-    cat, stack = np.empty((4, 3)), np.empty((2, 2, 3))
-    for i in range(2):
-        nk.copyto(cat[2 * i:2 * i + 2], x)
-        nk.copyto(stack[i], x)
-    return [("concatenate([x, x], axis=0)", cat, np.concatenate([x, x], axis=0)),
-            ("stack([x, x], axis=0)", stack, np.stack([x, x], axis=0))]
+    return [("concatenate([x, x], axis=0)", nk.concatenate([x, x], axis=0), np.concatenate([x, x], axis=0)),
+            ("stack([x, x], axis=0)", nk.stack([x, x], axis=0), np.stack([x, x], axis=0))]
 
 
 def check(label, got, want):

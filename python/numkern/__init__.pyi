@@ -367,6 +367,12 @@ def split(x: ArrayLike, indices_or_sections: Union[int, Sequence[int]], axis: in
 def take(x: ArrayLike, indices: ArrayLike, axis: int = 0, out: Optional[ArrayLike] = None, mode: str = "raise") -> np.ndarray:
     """np.take."""
 
+def gather(x: ArrayLike, indices: Union[ArrayLike, Tuple[ArrayLike, ...]], out: Optional[ArrayLike] = None, mode: str = "raise") -> np.ndarray:
+    """x[rows, cols]: integer-array indexing of x's leading axes."""
+
+def put(a: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: int = 0, mode: str = "raise") -> np.ndarray:
+    """a[..., indices, ...] = values along axis, in place; the last repeated index wins."""
+
 def count_nonzero_mask(mask: ArrayLike) -> int:
     """The number of non-zero mask elements."""
 

@@ -1,10 +1,10 @@
-"""Indexing: take, mask_select (x[mask]), compress, nonzero."""
+"""Indexing: take, gather (x[rows, cols]), put, mask_select (x[mask]), compress, nonzero."""
 
 import numpy as np
 
-from ._core import array, check, descriptors, lib, output, wraps
+from ._core import array, check, descriptors, ffi, lib, output, wraps
 
-__all__ = ["take", "mask_select", "compress", "nonzero", "count_nonzero_mask"]
+__all__ = ["take", "gather", "put", "mask_select", "compress", "nonzero", "count_nonzero_mask"]
 
 _MODES = {"raise": 0, "wrap": 1, "clip": 2}
 
@@ -22,14 +22,55 @@ def take(x, indices, axis=0, out=None, mode="raise"):
     outside the axis raises (mode='raise', naming it and the axis), wraps or clips."""
     x = array(x, "numkern.take")
     idx = _index_array(indices, "numkern.take")
-    if mode not in _MODES:
-        raise ValueError(f"numkern.take: mode must be one of {sorted(_MODES)}, got {mode!r}")
+    code = _mode(mode, "numkern.take")
     ax = axis % x.ndim if x.ndim else 0
     shape = x.shape[:ax] + idx.shape + x.shape[ax + 1:]
     out = np.empty(shape, x.dtype) if out is None else output(out, "numkern.take")
     d = descriptors(x, idx, out, where="numkern.take")
-    check(lib.numkern_take(d[0], d[1], int(axis), _MODES[mode], d[2]))
+    check(lib.numkern_take(d[0], d[1], int(axis), code, d[2]))
     return out
+
+
+def _mode(mode, where):
+    if mode not in _MODES:
+        raise ValueError(f"{where}: mode must be one of {sorted(_MODES)}, got {mode!r}")
+    return _MODES[mode]
+
+
+@wraps("numkern_gather")
+def gather(x, indices, out=None, mode="raise"):
+    """x[indices[0], ..., indices[n-1]]: NumPy's integer-array indexing of x's
+    first n axes, as the seed's x[rows, cols]. The index arrays broadcast
+    together; a single array indexes axis 0."""
+    where = "numkern.gather"
+    x = array(x, where)
+    idx = [_index_array(i, where) for i in (indices if isinstance(indices, tuple) else (indices,))]
+    code = _mode(mode, where)
+    if out is None:
+        try:
+            shape = np.broadcast_shapes(*(i.shape for i in idx)) + x.shape[len(idx):]
+        except ValueError:
+            shape = (0,)  # numkern reports the mismatch in NumPy's words
+        out = np.empty(shape, x.dtype)
+    else:
+        out = output(out, where)
+    d = descriptors(x, *idx, out, where=where)
+    check(lib.numkern_gather(d[0], d[1] if idx else ffi.NULL, len(idx), code, d[-1]))
+    return out
+
+
+@wraps("numkern_put")
+def put(a, indices, values, axis=0, mode="raise"):
+    """a[..., indices, ...] = values along axis, in place (NumPy's a[idx] = values
+    for axis 0); values broadcast and are cast to a's dtype. A repeated index
+    takes its last value. Returns a."""
+    where = "numkern.put"
+    a = output(a, where)
+    idx = _index_array(indices, where)
+    values = np.asarray(array(values, where), dtype=a.dtype)
+    d = descriptors(values, idx, a, where=where)
+    check(lib.numkern_put(d[0], d[1], int(axis), _mode(mode, where), d[2]))
+    return a
 
 
 def count_nonzero_mask(mask):

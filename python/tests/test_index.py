@@ -1,4 +1,4 @@
-"""take, mask_select, compress and nonzero against NumPy, on the seed's cells."""
+"""take, gather, put, mask_select, compress and nonzero against NumPy, on the seed's cells."""
 
 import numpy as np
 import pytest
@@ -21,6 +21,41 @@ def test_take_error_names_the_index_and_axis():
     with pytest.raises(ValueError):
         nk.take(np.zeros(5), [1, 10], out=out)
     assert np.all(out == -1.0)
+
+
+def test_gather_matches_numpy_fancy_indexing(rng):
+    x = np.arange(1, 13).reshape(4, 3)
+    assert np.array_equal(nk.gather(x, ([0, 1, 2], [0, 2, 1])), [1, 6, 8])
+    y = rng.standard_normal((5, 6, 4))[:, ::-2]
+    rows = rng.integers(-5, 5, (2, 1)).astype(np.int32)
+    cols = rng.integers(0, 3, (4,))
+    assert np.array_equal(nk.gather(y, (rows, cols)), y[rows, cols])
+    assert np.array_equal(nk.gather(y, rows), y[rows])
+    with pytest.raises(nk.ShapeError, match=r"indexing arrays could not be broadcast together with shapes \(3,\) \(2,\)"):
+        nk.gather(x, ([0, 1, 2], [0, 1]))
+    with pytest.raises(ValueError, match="index 3 is out of bounds for axis 1 with size 3"):
+        nk.gather(x, ([0, 1], [0, 3]))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_put_matches_numpy_assignment(axis, rng):
+    a = rng.standard_normal((5, 6, 4))
+    want = a.copy()
+    idx = np.array([3, -1, 0, 3])  # 3 repeats: the last value wins, as NumPy's
+    vshape = list(a.shape)
+    vshape[axis] = len(idx)
+    values = rng.standard_normal(vshape)
+    index = [slice(None)] * 3
+    index[axis] = idx
+    want[tuple(index)] = values
+    assert nk.put(a, idx, values, axis=axis) is a
+    assert np.array_equal(a, want)
+    b = np.zeros(4, np.int64)
+    nk.put(b, [0, 2], 7)
+    assert np.array_equal(b, [7, 0, 7, 0])
+    with pytest.raises(ValueError, match="index 4 is out of bounds"):
+        nk.put(b, [1, 4], [5, 5])
+    assert np.array_equal(b, [7, 0, 7, 0])
 
 
 def test_seed_indexing_cells(rng):

@@ -1,6 +1,6 @@
-//! Indexing entry points: take, mask_select, compress, nonzero.
+//! Indexing entry points: take, gather, put, mask_select, compress, nonzero.
 
-use super::{arrays, guard};
+use super::{arrays, guard, input_list};
 use crate::framework::array::numkern_array;
 use crate::ops::index::{self, TakeMode};
 use crate::ops::Exec;
@@ -21,6 +21,31 @@ pub unsafe extern "C" fn numkern_take(x: *const numkern_array, indices: *const n
     guard("numkern_take", || {
         let [x, indices, out] = arrays([(x, "x"), (indices, "indices"), (out, "out")])?;
         index::take_raw(Exec::current(), &x, &indices, axis, TakeMode::from_code(mode)?, &out)
+    })
+}
+
+/// out = x[indices[0], ..., indices[n-1]] (NumPy's integer-array indexing of x's first n axes, as the seed's `x[rows, cols]`): out[b..., t...] = x[indices[0][b...], ..., indices[n-1][b...], t...].
+///
+/// `indices` points to n descriptors (1 <= n <= x.ndim), each i32 or i64 of any shape and strides; they broadcast together (NumPy's rules) to a shape B. x any dtype and strides; out has x's dtype and shape B + x.shape[n:]. Index k addresses axis k; `mode` as numkern_take (NUMKERN_TAKE_RAISE is NumPy's indexing). Every index is checked before anything is written; an x overlapping out is copied aside first.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (the index arrays do not broadcast: "shape mismatch: indexing arrays could not be broadcast together with shapes (3,) (2,)"; out's shape), _DTYPE (an index array not integer; out's dtype), _INVALID_ARGUMENT (n < 1 or n > x.ndim: "too many indices for array"; an index outside its axis: "index 3 is out of bounds for axis 1 with size 3"; an unknown mode; `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+#[no_mangle]
+pub unsafe extern "C" fn numkern_gather(x: *const numkern_array, indices: *const numkern_array, n: i64, mode: i32, out: *const numkern_array) -> i32 {
+    guard("numkern_gather", || {
+        let list = input_list(indices, n, "indices")?;
+        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        index::gather_raw(Exec::current(), &x, &list, TakeMode::from_code(mode)?, &out)
+    })
+}
+
+/// out[..., indices[j...], ...] = values[..., j..., ...] along `axis` (NumPy's `out[idx] = values` for axis 0, `out[:, idx] = values` for axis 1; the inverse of numkern_take).
+///
+/// indices i32 or i64 of any shape and strides; values has out's dtype and broadcasts to out.shape[:axis] + indices.shape + out.shape[axis+1:]; out any dtype, ndim >= 1, any strides. Negative axes wrap; `mode` as numkern_take. When an index repeats, the last occurrence in C order of `indices` wins, whatever the thread count (NumPy's assignment gives the last too). Elements of out no index names are left as they were. Every index is checked before anything is written; values overlapping out are copied aside first.
+/// Status: NUMKERN_OK, or NUMKERN_ERR_NULL_POINTER, _BAD_DESCRIPTOR, _SHAPE_MISMATCH (values do not broadcast: "shape mismatch: value array of shape (2,) could not be broadcast to indexing result of shape (3,)"; out 0-d), _DTYPE (indices not integer; values' dtype), _AXIS, _INVALID_ARGUMENT (an index outside the axis; an unknown mode; `out` would write an element twice), _OUT_OF_MEMORY, _INTERNAL; on error nothing is written.
+#[no_mangle]
+pub unsafe extern "C" fn numkern_put(values: *const numkern_array, indices: *const numkern_array, axis: i64, mode: i32, out: *const numkern_array) -> i32 {
+    guard("numkern_put", || {
+        let [values, indices, out] = arrays([(values, "values"), (indices, "indices"), (out, "out")])?;
+        index::put_raw(Exec::current(), &values, &indices, axis, TakeMode::from_code(mode)?, &out)
     })
 }
 

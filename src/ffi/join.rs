@@ -1,21 +1,10 @@
 //! Joining and splitting entry points: concatenate, stack, split.
 
-use super::{arrays, guard};
-use crate::error::{fail, ErrorKind, Result};
-use crate::framework::array::{numkern_array, RawArray};
+use super::{arrays, guard, input_list};
+use crate::error::{fail, ErrorKind};
+use crate::framework::array::numkern_array;
 use crate::ops::join;
 use crate::ops::Exec;
-
-/// The `n` descriptors at `inputs`, each validated, named `inputs[i]` in errors.
-unsafe fn input_list(inputs: *const numkern_array, n: i64) -> Result<Vec<RawArray>> {
-    if n < 0 {
-        return fail(ErrorKind::InvalidArgument, format!("n = {n} must be at least 0"));
-    }
-    if inputs.is_null() && n > 0 {
-        return fail(ErrorKind::NullPointer, "argument `inputs` is a null pointer");
-    }
-    (0..n as usize).map(|i| RawArray::from_desc(inputs.add(i), &format!("inputs[{i}]"))).collect()
-}
 
 /// out = the n arrays at `inputs` joined along `axis` (np.concatenate(inputs, axis, out=out)).
 ///
@@ -25,7 +14,7 @@ unsafe fn input_list(inputs: *const numkern_array, n: i64) -> Result<Vec<RawArra
 #[no_mangle]
 pub unsafe extern "C" fn numkern_concatenate(inputs: *const numkern_array, n: i64, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_concatenate", || {
-        let list = input_list(inputs, n)?;
+        let list = input_list(inputs, n, "inputs")?;
         let [out] = arrays([(out, "out")])?;
         join::concatenate_raw(Exec::current(), &list, axis, &out)
     })
@@ -38,7 +27,7 @@ pub unsafe extern "C" fn numkern_concatenate(inputs: *const numkern_array, n: i6
 #[no_mangle]
 pub unsafe extern "C" fn numkern_stack(inputs: *const numkern_array, n: i64, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_stack", || {
-        let list = input_list(inputs, n)?;
+        let list = input_list(inputs, n, "inputs")?;
         let [out] = arrays([(out, "out")])?;
         join::stack_raw(Exec::current(), &list, axis, &out)
     })

@@ -29,7 +29,7 @@ pub use reduce::*;
 pub use runtime::*;
 pub use views::*;
 
-use crate::error::{set_last_error, Error, ErrorKind, Result, NUMKERN_OK};
+use crate::error::{fail, set_last_error, Error, ErrorKind, Result, NUMKERN_OK};
 use crate::framework::array::{numkern_array, RawArray};
 use crate::kernels::{BinaryOp, CompareOp, LogicalOp, PredicateOp, UnaryOp, UnaryParams};
 use crate::ops::{self, Exec};
@@ -62,6 +62,17 @@ unsafe fn arrays<const N: usize>(descs: [(*const numkern_array, &str); N]) -> Re
         *slot = RawArray::from_desc(d, name)?;
     }
     Ok(out)
+}
+
+/// The `n` descriptors at `inputs`, each validated, named `{name}[i]` in errors.
+pub(crate) unsafe fn input_list(inputs: *const numkern_array, n: i64, name: &str) -> Result<Vec<RawArray>> {
+    if n < 0 {
+        return fail(ErrorKind::InvalidArgument, format!("n = {n} must be at least 0"));
+    }
+    if inputs.is_null() && n > 0 {
+        return fail(ErrorKind::NullPointer, format!("argument `{name}` is a null pointer"));
+    }
+    (0..n as usize).map(|i| RawArray::from_desc(inputs.add(i), &format!("{name}[{i}]"))).collect()
 }
 
 unsafe fn unary_entry(fname: &str, op: UnaryOp, a: f64, b: f64, x: *const numkern_array, out: *const numkern_array) -> i32 {

@@ -1,4 +1,5 @@
-//! Indexing (issue 22, item 3): take along an axis, boolean-mask selection,
+//! Indexing (issue 22, item 3): take along an axis, gather by several index
+//! arrays (`x[rows, cols]`), put along an axis, boolean-mask selection,
 //! compress by a 1-D mask, nonzero. Any fixed-size dtype: elements move as
 //! bytes. Every index and shape is checked before anything is written.
 
@@ -9,7 +10,7 @@ use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
 use crate::framework::iter::{CRuns, Loop};
 use crate::framework::overlap::may_overlap;
 use crate::framework::threads::{run_chunks, Shared};
-use crate::framework::views::normalize_axis;
+use crate::framework::views::{broadcast_shapes, broadcast_to, normalize_axis};
 use crate::Element;
 
 /// How `take` treats an index outside the axis (NumPy's `mode`).
@@ -63,6 +64,42 @@ fn require_index_dtype(idx: &RawArray, what: &str) -> Result<()> {
     }
 }
 
+/// Turns `idx` into positions in 0..extent along `axis` by `mode`, or fails
+/// naming the first bad index. `writes`: whether the result has elements
+/// (NumPy lets an empty result take from an empty axis).
+fn resolve_indices(idx: &mut [i64], extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<()> {
+    let n = extent as i64;
+    if n == 0 && !idx.is_empty() && writes {
+        return fail(ErrorKind::InvalidArgument, "cannot do a non-empty take from an empty axes.");
+    }
+    for i in idx.iter_mut() {
+        *i = match mode {
+            TakeMode::Raise if *i >= n || *i < -n => {
+                return fail(ErrorKind::InvalidArgument, format!("index {i} is out of bounds for axis {axis} with size {n}"));
+            }
+            TakeMode::Raise | TakeMode::Wrap => i.rem_euclid(n.max(1)),
+            TakeMode::Clip => (*i).clamp(0, (n - 1).max(0)),
+        };
+    }
+    Ok(())
+}
+
+/// `lead` followed by `mid` and `tail`, at most MAX_NDIM long.
+fn joined_shape(lead: &[usize], mid: &[usize], tail: &[usize]) -> Result<Vec<usize>> {
+    let want = [lead, mid, tail].concat();
+    if want.len() > MAX_NDIM {
+        return fail(ErrorKind::ShapeMismatch, format!("the result would have {} dimensions (at most {MAX_NDIM})", want.len()));
+    }
+    Ok(want)
+}
+
+fn require_same_dtype(x: &RawArray, out: &RawArray) -> Result<()> {
+    if x.dtype != out.dtype {
+        return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
+    }
+    Ok(())
+}
+
 /// The element offset of C-order index `i` over `shape` with `strides`.
 #[inline]
 fn offset_of(mut i: usize, shape: &[usize], strides: &[isize]) -> isize {
@@ -94,7 +131,7 @@ struct RowCopier {
 }
 
 impl RowCopier {
-    /// For rows made of x's and out's trailing `plane` axes.
+    /// For rows made of the trailing `plane` axes of x (the source) and out.
     fn new(x: &RawArray, out: &RawArray, plane: usize) -> Result<RowCopier> {
         let (xl, ol) = (x.ndim - plane, out.ndim - plane);
         let x_plane = RawArray::new(x.data, x.dtype, &x.shape()[xl..], &x.strides()[xl..], "x")?;
@@ -126,25 +163,30 @@ impl RowCopier {
     }
 }
 
-/// Copies rows: out's trailing `plane` axes are a row; row r (C order over
-/// out's leading axes) gets x's row at element offset `src(r)` from x.data.
-/// x's and out's rows have one shape (x's trailing axes).
-unsafe fn copy_rows(exec: Exec, x: &RawArray, out: &RawArray, plane: usize, src: impl Fn(usize) -> isize + Sync) -> Result<()> {
-    let rc = RowCopier::new(x, out, plane)?;
-    let (row_len, size, ol) = (rc.row_len, rc.size, out.ndim - plane);
-    let rows = if row_len == 0 { 0 } else { out.size() / row_len };
-    let (lead_shape, lead_strides) = (&out.shape()[..ol], &out.strides()[..ol]);
-    let (xd, od) = (Shared(x.data), Shared(out.data));
-    let chunk = (CHUNK / row_len.max(1)).max(1);
-    run_chunks(rows, chunk, exec.threads_for(out.size()), |range| {
+/// Copies rows from `from` to `to`, whose trailing `plane` axes have one
+/// shape: `place(r)` gives the element offsets (in `to`, in `from`) of row
+/// r in 0..rows, or None to skip it. Placed rows must not share a
+/// destination (they are split among threads).
+unsafe fn copy_rows(exec: Exec, from: &RawArray, to: &RawArray, plane: usize, rows: usize, place: impl Fn(usize) -> Option<(isize, isize)> + Sync) -> Result<()> {
+    let rc = RowCopier::new(from, to, plane)?;
+    let size = rc.size as isize;
+    let (fd, td) = (Shared(from.data), Shared(to.data));
+    let chunk = (CHUNK / rc.row_len.max(1)).max(1);
+    run_chunks(rows, chunk, exec.threads_for(rows.saturating_mul(rc.row_len)), |range| {
         for r in range {
-            let to = od.get().wrapping_offset(offset_of(r, lead_shape, lead_strides) * size as isize);
-            let from = xd.get().wrapping_offset(src(r) * size as isize);
-            // SAFETY: both are rows of the validated views.
-            rc.copy(to, from);
+            if let Some((t, f)) = place(r) {
+                // SAFETY: both are rows of the validated views.
+                rc.copy(td.get().wrapping_offset(t * size), fd.get().wrapping_offset(f * size));
+            }
         }
     });
     Ok(())
+}
+
+/// The number of rows of `a` when its trailing `plane` axes are a row.
+fn row_count(a: &RawArray, plane: usize) -> usize {
+    let row: usize = a.shape()[a.ndim - plane..].iter().product();
+    if row == 0 { 0 } else { a.size() / row }
 }
 
 /// out = np.take(x, indices, axis, mode=mode): out's shape is
@@ -158,41 +200,111 @@ pub unsafe fn take_raw(exec: Exec, x: &RawArray, indices: &RawArray, axis: i64, 
         return fail(ErrorKind::ShapeMismatch, "x must be at least 1-D");
     }
     let ax = normalize_axis(axis, x.ndim)?;
-    if x.dtype != out.dtype {
-        return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
-    }
-    let mut want: Vec<usize> = x.shape()[..ax].to_vec();
-    want.extend_from_slice(indices.shape());
-    want.extend_from_slice(&x.shape()[ax + 1..]);
-    if want.len() > MAX_NDIM {
-        return fail(ErrorKind::ShapeMismatch, format!("the result would have {} dimensions (at most {MAX_NDIM})", want.len()));
-    }
+    require_same_dtype(x, out)?;
+    let want = joined_shape(&x.shape()[..ax], indices.shape(), &x.shape()[ax + 1..])?;
     require_shape(out, &want, "the take")?;
     out.check_writable("out")?;
     let mut idx = read_indices(indices)?;
-    let n = x.shape[ax] as i64;
-    if n == 0 && !idx.is_empty() && out.size() > 0 {
-        return fail(ErrorKind::InvalidArgument, "cannot do a non-empty take from an empty axes.");
-    }
-    for i in idx.iter_mut() {
-        *i = match mode {
-            TakeMode::Raise if *i >= n || *i < -n => {
-                return fail(ErrorKind::InvalidArgument, format!("index {i} is out of bounds for axis {ax} with size {n}"));
-            }
-            TakeMode::Raise => i.rem_euclid(n.max(1)),
-            TakeMode::Wrap => i.rem_euclid(n.max(1)),
-            TakeMode::Clip => (*i).clamp(0, (n - 1).max(0)),
-        };
-    }
+    resolve_indices(&mut idx, x.shape[ax], ax, mode, out.size() > 0)?;
     if out.size() == 0 {
         // Nothing to write; x's other axes may hold strides no element uses.
         return Ok(());
     }
     let mut temps = Vec::new();
     let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
-    let nidx = idx.len().max(1);
+    let nidx = idx.len();
+    let plane = x.ndim - ax - 1;
     let (outer_shape, outer_strides, step) = (&x.shape()[..ax], &x.strides()[..ax], x.strides[ax]);
-    copy_rows(exec, &x, out, x.ndim - ax - 1, |r| offset_of(r / nidx, outer_shape, outer_strides) + idx[r % nidx] as isize * step)
+    let (lead_shape, lead_strides) = (&out.shape()[..out.ndim - plane], &out.strides()[..out.ndim - plane]);
+    copy_rows(exec, &x, out, plane, row_count(out, plane), |r| {
+        let from = offset_of(r / nidx, outer_shape, outer_strides) + idx[r % nidx] as isize * step;
+        Some((offset_of(r, lead_shape, lead_strides), from))
+    })
+}
+
+/// out = x[indices[0], ..., indices[n-1]] (NumPy's integer-array indexing of
+/// x's first n axes): the index arrays broadcast together to a shape B and
+/// out has shape B + x.shape[n:].
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn gather_raw(exec: Exec, x: &RawArray, indices: &[RawArray], mode: TakeMode, out: &RawArray) -> Result<()> {
+    let n = indices.len();
+    if n == 0 || n > x.ndim {
+        return fail(ErrorKind::InvalidArgument, format!("too many indices for array: array is {}-dimensional, but {n} were indexed", x.ndim));
+    }
+    for (k, idx) in indices.iter().enumerate() {
+        require_index_dtype(idx, &format!("indices[{k}]"))?;
+    }
+    require_same_dtype(x, out)?;
+    let shapes: Vec<&[usize]> = indices.iter().map(|i| i.shape()).collect();
+    let b = broadcast_shapes(&shapes).map_err(|e| {
+        let listed: Vec<String> = shapes.iter().map(|s| shape_str(s)).collect();
+        Error::new(e.kind, format!("shape mismatch: indexing arrays could not be broadcast together with shapes {}", listed.join(" ")))
+    })?;
+    let want = joined_shape(&b, &[], &x.shape()[n..])?;
+    require_shape(out, &want, "the gather")?;
+    out.check_writable("out")?;
+    // Each output row's element offset in x: the sum over the index arrays.
+    let mut offsets = try_vec(b.iter().product(), 0isize)?;
+    for (k, idx) in indices.iter().enumerate() {
+        let mut v = read_indices(&broadcast_to(idx, &b)?)?;
+        resolve_indices(&mut v, x.shape[k], k, mode, out.size() > 0)?;
+        for (o, i) in offsets.iter_mut().zip(v) {
+            *o += i as isize * x.strides[k];
+        }
+    }
+    if out.size() == 0 {
+        return Ok(());
+    }
+    let mut temps = Vec::new();
+    let x = if may_overlap(x, out) { contiguous_copy(exec, x, &mut temps)? } else { *x };
+    let plane = x.ndim - n;
+    let (lead_shape, lead_strides) = (&out.shape()[..b.len()], &out.strides()[..b.len()]);
+    copy_rows(exec, &x, out, plane, offsets.len(), |r| Some((offset_of(r, lead_shape, lead_strides), offsets[r])))
+}
+
+/// out[..., indices[j...], ...] = values[..., j..., ...] along `axis`
+/// (NumPy's `out[:, idx] = values` for axis 1): values broadcast to
+/// out.shape[:axis] + indices.shape + out.shape[axis+1:]. When an index
+/// repeats, the last one in C order of `indices` wins, for any thread count.
+///
+/// # Safety
+/// Valid views; `out` writable.
+pub unsafe fn put_raw(exec: Exec, values: &RawArray, indices: &RawArray, axis: i64, mode: TakeMode, out: &RawArray) -> Result<()> {
+    require_index_dtype(indices, "indices")?;
+    if out.ndim == 0 {
+        return fail(ErrorKind::ShapeMismatch, "out must be at least 1-D");
+    }
+    let ax = normalize_axis(axis, out.ndim)?;
+    if values.dtype != out.dtype {
+        return fail(ErrorKind::Dtype, format!("values is {} and out is {}", values.dtype.name(), out.dtype.name()));
+    }
+    let want = joined_shape(&out.shape()[..ax], indices.shape(), &out.shape()[ax + 1..])?;
+    let fits = broadcast_to(values, &want).map_err(|e| {
+        Error::new(e.kind, format!("shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}", shape_str(values.shape()), shape_str(&want)))
+    })?;
+    out.check_writable("out")?;
+    let mut idx = read_indices(indices)?;
+    let writes = fits.size() > 0;
+    resolve_indices(&mut idx, out.shape[ax], ax, mode, writes)?;
+    if !writes {
+        return Ok(());
+    }
+    // winner[p] = the last j with idx[j] = p: only that row is written.
+    let mut winner = try_vec(out.shape[ax], usize::MAX)?;
+    for (j, &p) in idx.iter().enumerate() {
+        winner[p as usize] = j;
+    }
+    let mut temps = Vec::new();
+    let values = if may_overlap(values, out) { broadcast_to(&contiguous_copy(exec, values, &mut temps)?, &want)? } else { fits };
+    let (nidx, plane) = (idx.len(), out.ndim - ax - 1);
+    let (outer_shape, outer_strides, step) = (&out.shape()[..ax], &out.strides()[..ax], out.strides[ax]);
+    let (lead_shape, lead_strides) = (&values.shape()[..values.ndim - plane], &values.strides()[..values.ndim - plane]);
+    copy_rows(exec, &values, out, plane, row_count(&values, plane), |r| {
+        let (j, p) = (r % nidx, idx[r % nidx]);
+        (winner[p as usize] == j).then(|| (offset_of(r / nidx, outer_shape, outer_strides) + p as isize * step, offset_of(r, lead_shape, lead_strides)))
+    })
 }
 
 /// The mask's C-order runs as (position, u8 pointer, stride) chunks: the
@@ -238,9 +350,7 @@ pub unsafe fn mask_select_raw(exec: Exec, x: &RawArray, mask: &RawArray, out: &R
             );
         }
     }
-    if x.dtype != out.dtype {
-        return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
-    }
+    require_same_dtype(x, out)?;
     let counts = count_chunks(exec, mask)?;
     let count: usize = counts.iter().sum();
     let mut want = vec![count];
@@ -335,12 +445,10 @@ pub unsafe fn compress_raw(exec: Exec, mask: &RawArray, x: &RawArray, axis: i64,
     if x.ndim == 0 || mask.shape[0] != x.shape[ax] {
         return fail(ErrorKind::ShapeMismatch, format!("condition has length {} but axis {ax} of x has size {}", mask.shape[0], x.shape.get(ax).copied().unwrap_or(0)));
     }
-    let mut positions = Vec::new();
-    for i in 0..mask.shape[0] {
-        if *mask.data.offset(i as isize * mask.strides[0]) != 0 {
-            positions.try_reserve(1).map_err(|_| Error::new(ErrorKind::OutOfMemory, "could not allocate the positions"))?;
-            positions.push(i as i64);
-        }
+    let keep = |i: usize| *mask.data.offset(i as isize * mask.strides[0]) != 0;
+    let mut positions = try_vec((0..mask.shape[0]).filter(|&i| keep(i)).count(), 0i64)?;
+    for (slot, i) in positions.iter_mut().zip((0..mask.shape[0]).filter(|&i| keep(i))) {
+        *slot = i as i64;
     }
     let idx = RawArray::new(positions.as_mut_ptr() as *mut u8, DType::I64, &[positions.len()], &[1], "positions")?;
     take_raw(exec, x, &idx, ax as i64, TakeMode::Raise, out)
@@ -370,23 +478,32 @@ pub unsafe fn nonzero_raw(x: &RawArray, out: &RawArray) -> Result<()> {
     if x.ndim == 0 {
         return fail(ErrorKind::ShapeMismatch, "calling nonzero on 0d arrays is not allowed");
     }
+    let runs = CRuns::new(x);
     let size = x.dtype.size() as isize;
-    let at = |i: usize| x.data.wrapping_offset(offset_of(i, x.shape(), x.strides()) * size);
-    let count = (0..x.size()).filter(|&i| is_nonzero(at(i), x.dtype)).count();
+    // Visits the C-order positions of x's non-zero elements.
+    let each_nonzero = |f: &mut dyn FnMut(usize)| {
+        runs.for_each_run(0..x.size(), |at, n, p, s| {
+            for k in 0..n {
+                if is_nonzero(p.offset(k as isize * s * size), x.dtype) {
+                    f(at + k);
+                }
+            }
+        })
+    };
+    let mut count = 0usize;
+    each_nonzero(&mut |_| count += 1);
     require_shape(out, &[x.ndim, count], "nonzero")?;
     out.check_writable("out")?;
     let mut j = 0isize;
-    for i in 0..x.size() {
-        if is_nonzero(at(i), x.dtype) {
-            let mut rem = i;
-            for d in (0..x.ndim).rev() {
-                let p = out.data.wrapping_offset((d as isize * out.strides[0] + j * out.strides[1]) * 8) as *mut i64;
-                p.write_unaligned((rem % x.shape[d]) as i64);
-                rem /= x.shape[d];
-            }
-            j += 1;
+    each_nonzero(&mut |i| {
+        let mut rem = i;
+        for d in (0..x.ndim).rev() {
+            let p = out.data.wrapping_offset((d as isize * out.strides[0] + j * out.strides[1]) * 8) as *mut i64;
+            p.write_unaligned((rem % x.shape[d]) as i64);
+            rem /= x.shape[d];
         }
-    }
+        j += 1;
+    });
     Ok(())
 }
 
@@ -396,6 +513,17 @@ impl Exec {
     pub fn take<T: Element, I: Element>(&self, x: &ArrayView<T>, indices: &ArrayView<I>, axis: i64, mode: TakeMode, out: &mut ArrayViewMut<T>) -> Result<()> {
         // SAFETY: borrowed valid views; `out` exclusively borrowed.
         named("take", unsafe { take_raw(*self, x.raw(), indices.raw(), axis, mode, out.raw()) })
+    }
+    /// out = x[indices[0], ..., indices[n-1]]: the index arrays broadcast
+    /// together and address x's first n axes.
+    pub fn gather<T: Element, I: Element>(&self, x: &ArrayView<T>, indices: &[ArrayView<I>], mode: TakeMode, out: &mut ArrayViewMut<T>) -> Result<()> {
+        let raws: Vec<RawArray> = indices.iter().map(|i| *i.raw()).collect();
+        named("gather", unsafe { gather_raw(*self, x.raw(), &raws, mode, out.raw()) })
+    }
+    /// out[..., indices[j], ...] = values[..., j, ...] along `axis`; a
+    /// repeated index takes its last value.
+    pub fn put<T: Element, I: Element>(&self, values: &ArrayView<T>, indices: &ArrayView<I>, axis: i64, mode: TakeMode, out: &mut ArrayViewMut<T>) -> Result<()> {
+        named("put", unsafe { put_raw(*self, values.raw(), indices.raw(), axis, mode, out.raw()) })
     }
     /// out = x[mask], out of shape (count_nonzero(mask),) + x.shape[mask.ndim:].
     pub fn mask_select<T: Element>(&self, x: &ArrayView<T>, mask: &ArrayView<u8>, out: &mut ArrayViewMut<T>) -> Result<()> {
