@@ -42,19 +42,31 @@ fn try_vec<T: Clone>(n: usize, fill: T) -> Result<Vec<T>> {
     Ok(v)
 }
 
-/// An i32/i64 index array's values in C order.
-unsafe fn read_indices(idx: &RawArray) -> Result<Vec<i64>> {
-    let mut v = try_vec(idx.size(), 0i64)?;
-    let runs = CRuns::new(idx);
-    runs.for_each_run(0..idx.size(), |at, n, p, s| {
+/// Calls `f(position, value)` for an i32/i64 index array's values in C order.
+unsafe fn each_index(idx: &RawArray, mut f: impl FnMut(usize, i64)) {
+    CRuns::new(idx).for_each_run(0..idx.size(), |at, n, p, s| {
         for k in 0..n {
-            v[at + k] = match idx.dtype {
+            f(at + k, match idx.dtype {
                 DType::I32 => i64::from((p as *const i32).offset(k as isize * s).read_unaligned()),
                 _ => (p as *const i64).offset(k as isize * s).read_unaligned(),
-            };
+            });
         }
     });
-    Ok(v)
+}
+
+/// An index array's positions along an axis of `extent` (by `mode`), in C
+/// order, or the error naming the first bad index.
+unsafe fn resolve_indices(idx: &RawArray, extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<Vec<i64>> {
+    let mut v = try_vec(idx.size(), 0i64)?;
+    let mut bad = None;
+    let check = Resolver::new(extent, axis, mode, writes && idx.size() > 0)?;
+    each_index(idx, |at, i| match check.position(i) {
+        Ok(p) => v[at] = p,
+        Err(e) => {
+            bad.get_or_insert(e);
+        }
+    });
+    bad.map_or(Ok(v), Err)
 }
 
 fn require_index_dtype(idx: &RawArray, what: &str) -> Result<()> {
@@ -64,24 +76,35 @@ fn require_index_dtype(idx: &RawArray, what: &str) -> Result<()> {
     }
 }
 
-/// Turns `idx` into positions in 0..extent along `axis` by `mode`, or fails
-/// naming the first bad index. `writes`: whether the result has elements
-/// (NumPy lets an empty result take from an empty axis).
-fn resolve_indices(idx: &mut [i64], extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<()> {
-    let n = extent as i64;
-    if n == 0 && !idx.is_empty() && writes {
-        return fail(ErrorKind::InvalidArgument, "cannot do a non-empty take from an empty axes.");
+/// Turns indices into positions in 0..extent along `axis` by `mode`.
+#[derive(Clone, Copy)]
+struct Resolver {
+    extent: i64,
+    axis: usize,
+    mode: TakeMode,
+}
+
+impl Resolver {
+    /// `writes`: whether indices meet a result with elements (NumPy lets an
+    /// empty result take from an empty axis).
+    fn new(extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<Resolver> {
+        if extent == 0 && writes {
+            return fail(ErrorKind::InvalidArgument, "cannot do a non-empty take from an empty axes.");
+        }
+        Ok(Resolver { extent: extent as i64, axis, mode })
     }
-    for i in idx.iter_mut() {
-        *i = match mode {
-            TakeMode::Raise if *i >= n || *i < -n => {
-                return fail(ErrorKind::InvalidArgument, format!("index {i} is out of bounds for axis {axis} with size {n}"));
+
+    #[inline]
+    fn position(&self, i: i64) -> Result<i64> {
+        let n = self.extent;
+        Ok(match self.mode {
+            TakeMode::Raise if i >= n || i < -n => {
+                return fail(ErrorKind::InvalidArgument, format!("index {i} is out of bounds for axis {} with size {n}", self.axis));
             }
             TakeMode::Raise | TakeMode::Wrap => i.rem_euclid(n.max(1)),
-            TakeMode::Clip => (*i).clamp(0, (n - 1).max(0)),
-        };
+            TakeMode::Clip => i.clamp(0, (n - 1).max(0)),
+        })
     }
-    Ok(())
 }
 
 /// `lead` followed by `mid` and `tail`, at most MAX_NDIM long.
@@ -100,9 +123,19 @@ fn require_same_dtype(x: &RawArray, out: &RawArray) -> Result<()> {
     Ok(())
 }
 
-/// The element offset of C-order index `i` over `shape` with `strides`.
+/// Row r of a take/put as (outer index, index position) for `nidx` indices
+/// along axis `ax` (no division when there is no outer axis).
+#[inline]
+fn split_row(r: usize, nidx: usize, ax: usize) -> (usize, usize) {
+    if ax == 0 { (0, r) } else { (r / nidx, r % nidx) }
+}
+
+/// The element offset of C-order index `i` (< the shape's size) over `shape` with `strides`.
 #[inline]
 fn offset_of(mut i: usize, shape: &[usize], strides: &[isize]) -> isize {
+    if shape.len() == 1 {
+        return i as isize * strides[0]; // the common case, without a division
+    }
     let mut off = 0isize;
     for k in (0..shape.len()).rev() {
         off += (i % shape[k]) as isize * strides[k];
@@ -170,6 +203,18 @@ impl RowCopier {
 unsafe fn copy_rows(exec: Exec, from: &RawArray, to: &RawArray, plane: usize, rows: usize, place: impl Fn(usize) -> Option<(isize, isize)> + Sync) -> Result<()> {
     let rc = RowCopier::new(from, to, plane)?;
     let size = rc.size as isize;
+    if rc.whole {
+        // Rows of 1 to 16 bytes (single elements) in a tight loop: a call per
+        // row would leave only a few of a gather's cache misses in flight.
+        match rc.row_len * rc.size {
+            1 => return Ok(copy_small_rows::<u8>(exec, from, to, size, rows, place)),
+            2 => return Ok(copy_small_rows::<u16>(exec, from, to, size, rows, place)),
+            4 => return Ok(copy_small_rows::<u32>(exec, from, to, size, rows, place)),
+            8 => return Ok(copy_small_rows::<u64>(exec, from, to, size, rows, place)),
+            16 => return Ok(copy_small_rows::<u128>(exec, from, to, size, rows, place)),
+            _ => {}
+        }
+    }
     let (fd, td) = (Shared(from.data), Shared(to.data));
     let chunk = (CHUNK / rc.row_len.max(1)).max(1);
     run_chunks(rows, chunk, exec.threads_for(rows.saturating_mul(rc.row_len)), |range| {
@@ -181,6 +226,42 @@ unsafe fn copy_rows(exec: Exec, from: &RawArray, to: &RawArray, plane: usize, ro
         }
     });
     Ok(())
+}
+
+/// How far ahead copy_small_rows prefetches its sources.
+const PREFETCH_ROWS: usize = 16;
+
+/// Hints that the line at `p` will be read soon; never faults.
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    // SAFETY: a prefetch never faults, whatever the address.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// copy_rows for contiguous rows of exactly size_of::<T>() bytes; offsets
+/// are in elements of `size` bytes.
+unsafe fn copy_small_rows<T: Copy>(exec: Exec, from: &RawArray, to: &RawArray, size: isize, rows: usize, place: impl Fn(usize) -> Option<(isize, isize)> + Sync) {
+    let (fd, td) = (Shared(from.data), Shared(to.data));
+    run_chunks(rows, CHUNK, exec.threads_for(rows), |range| {
+        let (f0, t0) = (fd.get(), td.get());
+        let end = range.end;
+        for r in range {
+            // Random rows miss the cache: ask for one PREFETCH_ROWS ahead.
+            if let Some((_, f)) = (r + PREFETCH_ROWS < end).then(|| place(r + PREFETCH_ROWS)).flatten() {
+                prefetch(f0.wrapping_offset(f * size));
+            }
+            if let Some((t, f)) = place(r) {
+                // SAFETY: both are rows of the validated views.
+                let v = (f0.wrapping_offset(f * size) as *const T).read_unaligned();
+                (t0.wrapping_offset(t * size) as *mut T).write_unaligned(v);
+            }
+        }
+    });
 }
 
 /// The number of rows of `a` when its trailing `plane` axes are a row.
@@ -204,8 +285,7 @@ pub unsafe fn take_raw(exec: Exec, x: &RawArray, indices: &RawArray, axis: i64, 
     let want = joined_shape(&x.shape()[..ax], indices.shape(), &x.shape()[ax + 1..])?;
     require_shape(out, &want, "the take")?;
     out.check_writable("out")?;
-    let mut idx = read_indices(indices)?;
-    resolve_indices(&mut idx, x.shape[ax], ax, mode, out.size() > 0)?;
+    let idx = resolve_indices(indices, x.shape[ax], ax, mode, out.size() > 0)?;
     if out.size() == 0 {
         // Nothing to write; x's other axes may hold strides no element uses.
         return Ok(());
@@ -217,8 +297,8 @@ pub unsafe fn take_raw(exec: Exec, x: &RawArray, indices: &RawArray, axis: i64, 
     let (outer_shape, outer_strides, step) = (&x.shape()[..ax], &x.strides()[..ax], x.strides[ax]);
     let (lead_shape, lead_strides) = (&out.shape()[..out.ndim - plane], &out.strides()[..out.ndim - plane]);
     copy_rows(exec, &x, out, plane, row_count(out, plane), |r| {
-        let from = offset_of(r / nidx, outer_shape, outer_strides) + idx[r % nidx] as isize * step;
-        Some((offset_of(r, lead_shape, lead_strides), from))
+        let (o, j) = split_row(r, nidx, ax);
+        Some((offset_of(r, lead_shape, lead_strides), offset_of(o, outer_shape, outer_strides) + idx[j] as isize * step))
     })
 }
 
@@ -248,10 +328,16 @@ pub unsafe fn gather_raw(exec: Exec, x: &RawArray, indices: &[RawArray], mode: T
     // Each output row's element offset in x: the sum over the index arrays.
     let mut offsets = try_vec(b.iter().product(), 0isize)?;
     for (k, idx) in indices.iter().enumerate() {
-        let mut v = read_indices(&broadcast_to(idx, &b)?)?;
-        resolve_indices(&mut v, x.shape[k], k, mode, out.size() > 0)?;
-        for (o, i) in offsets.iter_mut().zip(v) {
-            *o += i as isize * x.strides[k];
+        let (check, stride) = (Resolver::new(x.shape[k], k, mode, out.size() > 0 && idx.size() > 0)?, x.strides[k]);
+        let mut bad = None;
+        each_index(&broadcast_to(idx, &b)?, |at, i| match check.position(i) {
+            Ok(p) => offsets[at] += p as isize * stride,
+            Err(e) => {
+                bad.get_or_insert(e);
+            }
+        });
+        if let Some(e) = bad {
+            return Err(e);
         }
     }
     if out.size() == 0 {
@@ -285,9 +371,8 @@ pub unsafe fn put_raw(exec: Exec, values: &RawArray, indices: &RawArray, axis: i
         Error::new(e.kind, format!("shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}", shape_str(values.shape()), shape_str(&want)))
     })?;
     out.check_writable("out")?;
-    let mut idx = read_indices(indices)?;
     let writes = fits.size() > 0;
-    resolve_indices(&mut idx, out.shape[ax], ax, mode, writes)?;
+    let idx = resolve_indices(indices, out.shape[ax], ax, mode, writes)?;
     if !writes {
         return Ok(());
     }
@@ -302,8 +387,9 @@ pub unsafe fn put_raw(exec: Exec, values: &RawArray, indices: &RawArray, axis: i
     let (outer_shape, outer_strides, step) = (&out.shape()[..ax], &out.strides()[..ax], out.strides[ax]);
     let (lead_shape, lead_strides) = (&values.shape()[..values.ndim - plane], &values.strides()[..values.ndim - plane]);
     copy_rows(exec, &values, out, plane, row_count(&values, plane), |r| {
-        let (j, p) = (r % nidx, idx[r % nidx]);
-        (winner[p as usize] == j).then(|| (offset_of(r / nidx, outer_shape, outer_strides) + p as isize * step, offset_of(r, lead_shape, lead_strides)))
+        let (o, j) = split_row(r, nidx, ax);
+        let p = idx[j];
+        (winner[p as usize] == j).then(|| (offset_of(o, outer_shape, outer_strides) + p as isize * step, offset_of(r, lead_shape, lead_strides)))
     })
 }
 
