@@ -217,8 +217,20 @@ unsafe fn copy_rows(exec: Exec, from: &RawArray, to: &RawArray, plane: usize, ro
     }
     let (fd, td) = (Shared(from.data), Shared(to.data));
     let chunk = (CHUNK / rc.row_len.max(1)).max(1);
+    // Short contiguous rows are prefetched a few rows ahead (their lines).
+    let row_bytes = rc.row_len * rc.size;
+    let (ahead, lines) = if rc.whole && row_bytes <= 1024 { (PREFETCH_ROWS / 2, row_bytes.div_ceil(64)) } else { (0, 0) };
     run_chunks(rows, chunk, exec.threads_for(rows.saturating_mul(rc.row_len)), |range| {
+        let end = range.end;
         for r in range {
+            if let Some((t, f)) = (lines > 0 && r + ahead < end).then(|| place(r + ahead)).flatten() {
+                // Either side may be the random one (take reads, put writes at random).
+                let (p, q) = (fd.get().wrapping_offset(f * size), td.get().wrapping_offset(t * size));
+                for k in 0..lines {
+                    prefetch(p.wrapping_add(64 * k));
+                    prefetch(q.wrapping_add(64 * k));
+                }
+            }
             if let Some((t, f)) = place(r) {
                 // SAFETY: both are rows of the validated views.
                 rc.copy(td.get().wrapping_offset(t * size), fd.get().wrapping_offset(f * size));
@@ -376,11 +388,19 @@ pub unsafe fn put_raw(exec: Exec, values: &RawArray, indices: &RawArray, axis: i
     if !writes {
         return Ok(());
     }
-    // winner[p] = the last j with idx[j] = p: only that row is written.
+    // keep[j]: whether no later index repeats idx[j] (only that row is
+    // written). Without repeats (a permutation) every row is kept.
     let mut winner = try_vec(out.shape[ax], usize::MAX)?;
+    let mut repeats = false;
     for (j, &p) in idx.iter().enumerate() {
+        repeats |= winner[p as usize] != usize::MAX;
         winner[p as usize] = j;
     }
+    let mut keep = try_vec(if repeats { idx.len() } else { 0 }, false)?;
+    for (j, k) in keep.iter_mut().enumerate() {
+        *k = winner[idx[j] as usize] == j;
+    }
+    drop(winner);
     let mut temps = Vec::new();
     let values = if may_overlap(values, out) { broadcast_to(&contiguous_copy(exec, values, &mut temps)?, &want)? } else { fits };
     let (nidx, plane) = (idx.len(), out.ndim - ax - 1);
@@ -388,8 +408,7 @@ pub unsafe fn put_raw(exec: Exec, values: &RawArray, indices: &RawArray, axis: i
     let (lead_shape, lead_strides) = (&values.shape()[..values.ndim - plane], &values.strides()[..values.ndim - plane]);
     copy_rows(exec, &values, out, plane, row_count(&values, plane), |r| {
         let (o, j) = split_row(r, nidx, ax);
-        let p = idx[j];
-        (winner[p as usize] == j).then(|| (offset_of(o, outer_shape, outer_strides) + p as isize * step, offset_of(r, lead_shape, lead_strides)))
+        (!repeats || keep[j]).then(|| (offset_of(o, outer_shape, outer_strides) + idx[j] as isize * step, offset_of(r, lead_shape, lead_strides)))
     })
 }
 
