@@ -50,26 +50,37 @@ fn flat(idx: &[usize], shape: &[usize]) -> usize {
     idx.iter().zip(shape).fold(0, |a, (&i, &n)| a * n + i)
 }
 
+/// The position index `i` names along an axis of extent `e` (NumPy's modes).
+fn position(i: i64, e: i64, mode: TakeMode) -> usize {
+    (if mode == TakeMode::Clip { i.clamp(0, e - 1) } else { i.rem_euclid(e) }) as usize
+}
+
+/// An indexing case along one axis: (array shape, index shape, indices,
+/// axis, mode); RAISE indices stay in -extent .. extent.
+fn axis_case() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<i64>, usize, TakeMode)> {
+    (prop::collection::vec(1usize..5, 1..4), prop::collection::vec(0usize..4, 0..3), prop::collection::vec(-9i64..9, 27), 0usize..6, 0u8..3).prop_map(
+        |(shape, ishape, raw, axis_pick, mode)| {
+            let ax = axis_pick % shape.len();
+            let n = shape[ax] as i64;
+            let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
+            let mut idx: Vec<i64> = raw[..ishape.iter().product()].to_vec();
+            if mode == TakeMode::Raise {
+                idx.iter_mut().for_each(|i| *i = i.rem_euclid(2 * n) - n);
+            }
+            (shape, ishape, idx, ax, mode)
+        },
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
     #[test]
     fn take_matches_the_reference(
-        shape in prop::collection::vec(1usize..5, 1..4),
-        ishape in prop::collection::vec(0usize..4, 0..3),
-        raw in prop::collection::vec(-9i64..9, 27),
-        axis_pick in 0usize..6,
-        mode in 0u8..3,
+        (shape, ishape, idx, ax, mode) in axis_case(),
         flip in any::<bool>(),
         i32_indices in any::<bool>(),
     ) {
-        let ax = axis_pick % shape.len();
         let n = shape[ax] as i64;
-        let ni: usize = ishape.iter().product();
-        let mut idx: Vec<i64> = raw[..ni].to_vec();
-        let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
-        if mode == TakeMode::Raise {
-            idx.iter_mut().for_each(|i| *i = i.rem_euclid(2 * n) - n); // in -n .. n
-        }
         let size: usize = shape.iter().product();
         let buf: Vec<f64> = (0..size).map(|i| i as f64).collect();
         let mut oshape = shape[..ax].to_vec();
@@ -90,10 +101,7 @@ proptest! {
                 for (i, &got) in out.iter().enumerate() {
                     let m = multi(i, &oshape);
                     let j = flat(&m[ax..ax + ishape.len()], &ishape);
-                    let k = match mode {
-                        TakeMode::Clip => idx[j].clamp(0, n - 1),
-                        _ => idx[j].rem_euclid(n),
-                    } as usize;
+                    let k = position(idx[j], n, mode);
                     let mut src = m[..ax].to_vec();
                     src.push(k);
                     src.extend(&m[ax + ishape.len()..]);
@@ -144,9 +152,7 @@ proptest! {
                     // Index k's element for the broadcast position m (its axes align right).
                     let sh = &ishapes[k];
                     let mk: Vec<usize> = sh.iter().enumerate().map(|(d, &e)| if e == 1 { 0 } else { m[d + b.len() - sh.len()] }).collect();
-                    let e = shape[k] as i64;
-                    let v = idx[k][flat(&mk, sh)];
-                    (if mode == TakeMode::Clip { v.clamp(0, e - 1) } else { v.rem_euclid(e) }) as usize
+                    position(idx[k][flat(&mk, sh)], shape[k] as i64, mode)
                 }).collect();
                 src.extend(multi(i % row, &shape[n..]));
                 prop_assert_eq!(got, logical(&buf, flip, flat(&src, &shape)), "{:?} at {}", tier, i);
@@ -156,21 +162,11 @@ proptest! {
 
     #[test]
     fn put_matches_sequential_assignment(
-        shape in prop::collection::vec(1usize..5, 1..4),
-        ishape in prop::collection::vec(0usize..4, 0..3),
-        raw in prop::collection::vec(-9i64..9, 27),
-        axis_pick in 0usize..6,
-        mode in 0u8..3,
+        (shape, ishape, idx, ax, mode) in axis_case(),
         flip in any::<bool>(),
         broadcast_values in any::<bool>(),
     ) {
-        let ax = axis_pick % shape.len();
         let e = shape[ax] as i64;
-        let mode = [TakeMode::Raise, TakeMode::Wrap, TakeMode::Clip][mode as usize];
-        let mut idx: Vec<i64> = raw[..ishape.iter().product()].to_vec();
-        if mode == TakeMode::Raise {
-            idx.iter_mut().for_each(|i| *i = i.rem_euclid(2 * e) - e);
-        }
         let mut vshape = shape[..ax].to_vec();
         vshape.extend(&ishape);
         vshape.extend(&shape[ax + 1..]);
@@ -183,7 +179,7 @@ proptest! {
         for i in 0..vshape.iter().product::<usize>() {
             let m = multi(i, &vshape);
             let j = flat(&m[ax..ax + ishape.len()], &ishape);
-            let k = if mode == TakeMode::Clip { idx[j].clamp(0, e - 1) } else { idx[j].rem_euclid(e) } as usize;
+            let k = position(idx[j], e, mode);
             let mut dst = m[..ax].to_vec();
             dst.push(k);
             dst.extend(&m[ax + ishape.len()..]);
