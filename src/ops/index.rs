@@ -423,8 +423,13 @@ unsafe fn count_chunks(exec: Exec, mask: &RawArray) -> Result<Vec<usize>> {
     run_chunks(total, CHUNK, exec.threads_for(total), |range| {
         let mut c = 0usize;
         runs.for_each_run(range.clone(), |_, n, p, s| {
-            for k in 0..n as isize {
-                c += (*p.offset(k * s) != 0) as usize;
+            if s == 1 {
+                // Contiguous: a loop the compiler vectorizes.
+                c += core::slice::from_raw_parts(p, n).iter().map(|&m| (m != 0) as usize).sum::<usize>();
+            } else {
+                for k in 0..n as isize {
+                    c += (*p.offset(k * s) != 0) as usize;
+                }
             }
         });
         // SAFETY: one chunk, one slot.
