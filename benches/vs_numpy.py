@@ -197,6 +197,21 @@ def main():
     cases.append(("rms_norm f32 4096x1000", lambda: a / np.sqrt(np.mean(a * a, axis=-1, keepdims=True) + 1e-5),
                   call(lib.numkern_rms_norm, a, 1, None, 1e-5, y)))
 
+    # Copies and casts (issue 23 item 2): np.copyto into a preallocated array.
+    for n, shape in [("1e6", (1_000_000,)), ("1.6e7", (16_000_000,)), ("4096x4096", (4096, 4096))]:
+        src = rng.standard_normal(shape).astype(np.float32)
+        dst = np.empty_like(src)
+        cases.append((f"copy f32 {n} (np.copyto)", lambda d=dst, s=src: np.copyto(d, s), call(lib.numkern_copy, src, dst)))
+    sq = rng.standard_normal((4096, 4096)).astype(np.float32)
+    sq_out = np.empty_like(sq)
+    cases.append(("copy f32 4096x4096 transposed (np.copyto(out, a.T))", lambda: np.copyto(sq_out, sq.T), call(lib.numkern_copy, sq.T, sq_out)))
+    for a_dt, b_dt in [(np.float64, np.float32), (np.float32, np.float64), (np.int32, np.float32), (np.float32, np.int32)]:
+        for n in [1_000_000, 16_000_000]:
+            src = (rng.standard_normal(n) * 1000).astype(a_dt)
+            dst = np.empty(n, b_dt)
+            label = f"cast {np.dtype(a_dt).name}->{np.dtype(b_dt).name} {n:.0e} (np.copyto)"
+            cases.append((label, lambda d=dst, s=src: np.copyto(d, s, casting="unsafe"), call(lib.numkern_copy, src, dst)))
+
     # Creation, random fills, indexing and joining (issue 22): NumPy's in-place forms.
     sq = np.empty((4096, 4096), np.float32)
     cases.append(("fill f32 4096x4096 (a.fill(1.5))", lambda: sq.fill(1.5), call(lib.numkern_full, sq, ctypes.c_double(1.5))))

@@ -596,3 +596,42 @@ fn lane_loads_and_joins_match_scalar() {
         }
     }
 }
+
+/// Every dtype pair converts as Rust's `as` (floats to ints truncate and
+/// saturate, NaN gives 0) on every tier, both on the small-array path and
+/// on the streaming path of contiguous outputs of 16 MiB and more (started
+/// one element past a line so the peel, body and tail all run).
+#[test]
+fn casts_match_as_on_every_path() {
+    let specials = [
+        f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 0.5, -0.5, 0.999, -1.0, 1.5, 127.5, 255.0, 255.9, 256.0, -129.0,
+        2147483520.0, 2147483647.0, 2147483648.0, 2147483649.5, -2147483648.0, -2147483649.0, 4294967296.0,
+        9.2233720368547748e18, 9.223372036854775807e18, -9.223372036854775808e18, -9.3e18, 1e30, -1e30, 3.4e38, 1e300,
+    ];
+    let value = |i: usize| if i % 3 == 0 { specials[(i / 3) % specials.len()] } else { (i as f64 * 0.37).sin() * 1e4 };
+    macro_rules! pair {
+        ($A:ty, $D:ty) => {{
+            const STREAM_BYTES: usize = 16 << 20;
+            for n in [1000usize, STREAM_BYTES / core::mem::size_of::<$D>() + 37] {
+                let src: Vec<$A> = (0..n + 1).map(|i| value(i) as $A).collect();
+                for exec in tiers() {
+                    let mut dst = vec![0 as $D; n + 1];
+                    exec.copy(&ArrayView::from_slice(&src[1..], &[n]).unwrap(), &mut ArrayViewMut::from_slice(&mut dst[1..], &[n]).unwrap()).unwrap();
+                    for i in 0..n {
+                        let want = src[i + 1] as $D;
+                        assert!(dst[i + 1] == want || (dst[i + 1] != dst[i + 1] && want != want), "{} -> {} at {i} of {n} on {:?}: {:?} gave {:?}, want {:?}",
+                            stringify!($A), stringify!($D), exec.0.tier, src[i + 1], dst[i + 1], want);
+                    }
+                }
+            }
+        }};
+    }
+    macro_rules! from {
+        ($A:ty) => {{ pair!($A, f32); pair!($A, f64); pair!($A, i32); pair!($A, i64); pair!($A, u8); }};
+    }
+    from!(f32);
+    from!(f64);
+    from!(i32);
+    from!(i64);
+    from!(u8);
+}

@@ -293,6 +293,38 @@ pub unsafe fn map_scalar<A: Copy, C: Copy>(n: usize, a: *const A, sa: isize, c: 
     }
 }
 
+/// d[i] = a[i] cast to `D`, both contiguous, for outputs far larger than
+/// the caches: peels to d's 64-byte line, converts a line at a time into a
+/// register-sized buffer and writes it with streaming stores (no
+/// read-for-ownership of d). Falls back to plain stores when d is not
+/// aligned to its element size.
+#[inline(always)]
+pub unsafe fn cast_stream<S: Simd, A: CastTo<D>, D: Copy>(n: usize, a: *const A, d: *mut D) {
+    const LINE: usize = 64;
+    let per_line = LINE / core::mem::size_of::<D>();
+    if (d as usize) % core::mem::size_of::<D>() != 0 {
+        return map_scalar(n, a, 1, d, 1, |v: A| v.cast_to());
+    }
+    let head = elements_to_boundary(d as usize, core::mem::size_of::<D>(), LINE).min(n);
+    map_scalar(head, a, 1, d, 1, |v: A| v.cast_to());
+    let lanes = S::F32::LANES;
+    let mut i = head;
+    let mut line = [0f32; LINE / 4];
+    while i + per_line <= n {
+        let buf = line.as_mut_ptr() as *mut D;
+        for k in 0..per_line {
+            buf.add(k).write((*a.add(i + k)).cast_to());
+        }
+        // The line's bytes as f32 lanes: a bit-exact move.
+        let out = d.add(i) as *mut f32;
+        for v in (0..LINE / 4).step_by(lanes) {
+            S::F32::load(line.as_ptr().add(v)).store_stream(out.add(v));
+        }
+        i += per_line;
+    }
+    map_scalar(n - i, a.add(i), 1, d.add(i), 1, |v: A| v.cast_to());
+}
+
 /// A tile of a transposing copy, dst[r][c] = src[r][c] cast to `D`. Full
 /// tiles of a same-type copy that reads along r and writes along c (a
 /// transpose of contiguous data) are transposed in registers; with `stream`

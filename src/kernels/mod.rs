@@ -63,7 +63,31 @@ macro_rules! cast_impls {
         #[inline(always)] fn cast_to(self) -> $to { self as $to }
     } )* };
 }
-cast_impls!(f32, f64, i32, i64, u8);
+cast_impls!(i32, i64, u8);
+cast_impls!(@to f32; f32, f64);
+cast_impls!(@to f64; f32, f64);
+
+/// Float to integer: Rust's saturating `as` (truncate toward zero, clamp to
+/// the type's range, NaN to 0), written as clamp, convert and two selects
+/// so that loops vectorize (`as` compiles to a scalar loop on x86).
+macro_rules! float_to_int {
+    ($from:ty; $($to:ty),*) => { $( impl CastTo<$to> for $from {
+        #[inline(always)]
+        fn cast_to(self) -> $to {
+            // The largest float not above MAX (MAX itself when exact).
+            let m = <$to>::MAX as $from;
+            let top = if m as i128 > <$to>::MAX as i128 { <$from>::from_bits(m.to_bits() - 1) } else { m };
+            let clamped = self.max(<$to>::MIN as $from).min(top);
+            // SAFETY: `clamped` is in range and not NaN (max and min return
+            // the non-NaN operand; a NaN input is replaced below).
+            let r: $to = unsafe { clamped.to_int_unchecked() };
+            let r = if self > top { <$to>::MAX } else { r };
+            if self.is_nan() { 0 } else { r }
+        }
+    } )* };
+}
+float_to_int!(f32; i32, i64, u8);
+float_to_int!(f64; i32, i64, u8);
 
 /// Instantiates every generic loop for one tier, inside `#[target_feature]`
 /// so the `#[inline(always)]` SIMD methods compile to that tier's instructions.
@@ -99,6 +123,10 @@ macro_rules! tier_module {
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn cast<A: CastTo<D>, D: Copy>(n: usize, a: *const u8, sa: isize, d: *mut u8, sd: isize) {
                 generic::map_scalar(n, a as *const A, sa, d as *mut D, sd, |v: A| v.cast_to())
+            }
+            $(#[target_feature(enable = $feat)])?
+            pub unsafe fn cast_stream<A: CastTo<D>, D: Copy>(n: usize, a: *const u8, _sa: isize, d: *mut u8, _sd: isize) {
+                generic::cast_stream::<S, A, D>(n, a as *const A, d as *mut D)
             }
             $(#[target_feature(enable = $feat)])?
             #[allow(clippy::too_many_arguments)]
@@ -280,6 +308,8 @@ macro_rules! cast_table {
 }
 cast_table!(cast_fn, cast, CastFn);
 cast_table!(cast_tile_fn, cast_tile, CastTileFn);
+// Contiguous runs only (the strides are ignored): large outputs.
+cast_table!(cast_stream_fn, cast_stream, CastFn);
 
 /// A tier's GEMM microkernels for one dtype and their register tiles.
 #[derive(Clone, Copy, Debug)]

@@ -208,6 +208,19 @@ pub(crate) unsafe fn copy_raw(exec: Exec, src: &RawArray, dst: &RawArray) {
             return;
         }
     }
+    // One contiguous run far larger than the caches: streaming stores (a
+    // plain store first reads each destination line: a third more traffic).
+    let total = lp.size();
+    if nd == 1 && lp.strides[0][0] == 1 && lp.strides[1][0] == 1 && total * dst.dtype.size() >= STREAM_MIN_BYTES {
+        let kernel = kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype);
+        let (bases, sizes) = (Shared(lp.bases), [dst.dtype.size(), src.dtype.size()]);
+        run_chunks(total, CHUNK, exec.threads_for(total), |range| {
+            let b = bases.get();
+            kernel(range.len(), b[1].add(range.start * sizes[1]), 1, b[0].add(range.start * sizes[0]), 1);
+            kernels::stream_fence(exec.0.tier);
+        });
+        return;
+    }
     let kernel = kernels::cast_fn(exec.0.tier, src.dtype, dst.dtype);
     execute(exec, [dst, src], 1, |n, p, s| kernel(n, p[1], s[1], p[0], s[0]));
 }
