@@ -599,8 +599,9 @@ fn lane_loads_and_joins_match_scalar() {
 
 /// Every dtype pair converts as Rust's `as` (floats to ints truncate and
 /// saturate, NaN gives 0) on every tier, both on the small-array path and
-/// on the streaming path of contiguous outputs of 16 MiB and more (started
-/// one element past a line so the peel, body and tail all run).
+/// on the streaming paths of outputs of 16 MiB and more: one contiguous
+/// run (started one element past a line so the peel, body and tail all
+/// run), and long rows of a column slice, as concatenate writes.
 #[test]
 fn casts_match_as_on_every_path() {
     let specials = [
@@ -622,6 +623,21 @@ fn casts_match_as_on_every_path() {
                         assert!(dst[i + 1] == want || (dst[i + 1] != dst[i + 1] && want != want), "{} -> {} at {i} of {n} on {:?}: {:?} gave {:?}, want {:?}",
                             stringify!($A), stringify!($D), exec.0.tier, src[i + 1], dst[i + 1], want);
                     }
+                }
+            }
+            // Rows of 1030 elements written into columns 3..1033 of a wider output.
+            let (cols, width) = (1030usize, 1040usize);
+            let rows = STREAM_BYTES / (cols * core::mem::size_of::<$D>()) + 3;
+            let src: Vec<$A> = (0..rows * cols).map(|i| value(i) as $A).collect();
+            let exec = *tiers().last().unwrap();
+            let mut dst = vec![0 as $D; rows * width];
+            let mut out = ArrayViewMut::from_slice_strided(&mut dst, 3, &[rows, cols], &[width as isize, 1]).unwrap();
+            exec.copy(&ArrayView::from_slice(&src, &[rows, cols]).unwrap(), &mut out).unwrap();
+            for r in 0..rows {
+                for c in 0..width {
+                    let got = dst[r * width + c];
+                    let want = if (3..3 + cols).contains(&c) { src[r * cols + c - 3] as $D } else { 0 as $D };
+                    assert!(got == want || (got != got && want != want), "{} -> {} slice at ({r}, {c}): {got:?}, want {want:?}", stringify!($A), stringify!($D));
                 }
             }
         }};

@@ -208,10 +208,23 @@ pub(crate) unsafe fn copy_raw(exec: Exec, src: &RawArray, dst: &RawArray) {
             return;
         }
     }
-    // One contiguous run far larger than the caches: streaming stores (a
-    // plain store first reads each destination line: a third more traffic).
+    // Far larger than the caches: streaming stores (a plain store first
+    // reads each destination line: a third more traffic). Either one
+    // contiguous run, split into chunks, or contiguous rows of at least
+    // 4 KiB (a slice of a wider array, as concatenate writes), each fenced.
     let total = lp.size();
-    if nd == 1 && lp.strides[0][0] == 1 && lp.strides[1][0] == 1 && total * dst.dtype.size() >= STREAM_MIN_BYTES {
+    let (inner, dst_size) = (nd - 1, dst.dtype.size());
+    let large = total * dst_size >= STREAM_MIN_BYTES && lp.strides[0][inner] == 1 && lp.strides[1][inner] == 1;
+    if large && nd > 1 && lp.shape[inner] * dst_size >= 4096 {
+        let kernel = kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype);
+        let tier = exec.0.tier;
+        execute(exec, [dst, src], 1, |n, p, _| {
+            kernel(n, p[1], 1, p[0], 1);
+            kernels::stream_fence(tier);
+        });
+        return;
+    }
+    if large && nd == 1 {
         let kernel = kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype);
         let (bases, sizes) = (Shared(lp.bases), [dst.dtype.size(), src.dtype.size()]);
         run_chunks(total, CHUNK, exec.threads_for(total), |range| {
