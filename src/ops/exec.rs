@@ -209,28 +209,17 @@ pub(crate) unsafe fn copy_raw(exec: Exec, src: &RawArray, dst: &RawArray) {
         }
     }
     // Far larger than the caches: streaming stores (a plain store first
-    // reads each destination line: a third more traffic). Either one
-    // contiguous run, split into chunks, or contiguous rows of at least
-    // 4 KiB (a slice of a wider array, as concatenate writes), each fenced.
-    let total = lp.size();
+    // reads each destination line: a third more traffic), for one
+    // contiguous run (split into chunks) or contiguous rows of at least
+    // 4 KiB (a slice of a wider array, as concatenate writes); each run
+    // is fenced.
     let (inner, dst_size) = (nd - 1, dst.dtype.size());
-    let large = total * dst_size >= STREAM_MIN_BYTES && lp.strides[0][inner] == 1 && lp.strides[1][inner] == 1;
-    if large && nd > 1 && lp.shape[inner] * dst_size >= 4096 {
-        let kernel = kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype);
-        let tier = exec.0.tier;
+    let contiguous_rows = lp.strides[0][inner] == 1 && lp.strides[1][inner] == 1 && (nd == 1 || lp.shape[inner] * dst_size >= 4096);
+    if contiguous_rows && lp.size() * dst_size >= STREAM_MIN_BYTES {
+        let (kernel, tier) = (kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype), exec.0.tier);
         execute(exec, [dst, src], 1, |n, p, _| {
             kernel(n, p[1], 1, p[0], 1);
             kernels::stream_fence(tier);
-        });
-        return;
-    }
-    if large && nd == 1 {
-        let kernel = kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype);
-        let (bases, sizes) = (Shared(lp.bases), [dst.dtype.size(), src.dtype.size()]);
-        run_chunks(total, CHUNK, exec.threads_for(total), |range| {
-            let b = bases.get();
-            kernel(range.len(), b[1].add(range.start * sizes[1]), 1, b[0].add(range.start * sizes[0]), 1);
-            kernels::stream_fence(exec.0.tier);
         });
         return;
     }
