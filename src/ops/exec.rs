@@ -213,9 +213,9 @@ pub(crate) unsafe fn copy_raw(exec: Exec, src: &RawArray, dst: &RawArray) {
     // contiguous run (split into chunks) or contiguous rows of at least
     // 4 KiB (a slice of a wider array, as concatenate writes); each run
     // is fenced.
-    let (inner, dst_size) = (nd - 1, dst.dtype.size());
-    let contiguous_rows = lp.strides[0][inner] == 1 && lp.strides[1][inner] == 1 && (nd == 1 || lp.shape[inner] * dst_size >= 4096);
-    if contiguous_rows && lp.size() * dst_size >= STREAM_MIN_BYTES {
+    let (inner, dst_size) = (nd.saturating_sub(1), dst.dtype.size());
+    let large = nd >= 1 && lp.size() * dst_size >= STREAM_MIN_BYTES;
+    if large && lp.strides[0][inner] == 1 && lp.strides[1][inner] == 1 && (nd == 1 || lp.shape[inner] * dst_size >= 4096) {
         let (kernel, tier) = (kernels::cast_stream_fn(exec.0.tier, src.dtype, dst.dtype), exec.0.tier);
         execute(exec, [dst, src], 1, |n, p, _| {
             kernel(n, p[1], 1, p[0], 1);
