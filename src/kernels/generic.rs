@@ -307,18 +307,21 @@ pub unsafe fn cast_stream<S: Simd, A: CastTo<D>, D: Copy>(n: usize, a: *const A,
     }
     let head = elements_to_boundary(d as usize, core::mem::size_of::<D>(), LINE).min(n);
     map_scalar(head, a, 1, d, 1, |v: A| v.cast_to());
+    // One cache line, aligned for any element type written into it.
+    #[repr(C, align(64))]
+    struct Line([f32; LINE / 4]);
     let lanes = S::F32::LANES;
     let mut i = head;
-    let mut line = [0f32; LINE / 4];
+    let mut line = Line([0f32; LINE / 4]);
     while i + per_line <= n {
-        let buf = line.as_mut_ptr() as *mut D;
+        let buf = line.0.as_mut_ptr() as *mut D;
         for k in 0..per_line {
             buf.add(k).write((*a.add(i + k)).cast_to());
         }
         // The line's bytes as f32 lanes: a bit-exact move.
         let out = d.add(i) as *mut f32;
         for v in (0..LINE / 4).step_by(lanes) {
-            S::F32::load(line.as_ptr().add(v)).store_stream(out.add(v));
+            S::F32::load(line.0.as_ptr().add(v)).store_stream(out.add(v));
         }
         i += per_line;
     }
