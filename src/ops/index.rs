@@ -54,19 +54,25 @@ unsafe fn each_index(idx: &RawArray, mut f: impl FnMut(usize, i64)) {
     });
 }
 
-/// An index array's positions along an axis of `extent` (by `mode`), in C
-/// order, or the error naming the first bad index.
-unsafe fn resolve_indices(idx: &RawArray, extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<Vec<i64>> {
-    let mut v = try_vec(idx.size(), 0i64)?;
+/// Calls `f(position in C order, position along the axis)` for each index
+/// `check` accepts; the error names the first index it rejects.
+unsafe fn each_position(idx: &RawArray, check: Resolver, mut f: impl FnMut(usize, i64)) -> Result<()> {
     let mut bad = None;
-    let check = Resolver::new(extent, axis, mode, writes && idx.size() > 0)?;
     each_index(idx, |at, i| match check.position(i) {
-        Ok(p) => v[at] = p,
+        Ok(p) => f(at, p),
         Err(e) => {
             bad.get_or_insert(e);
         }
     });
-    bad.map_or(Ok(v), Err)
+    bad.map_or(Ok(()), Err)
+}
+
+/// An index array's positions along an axis of `extent` (by `mode`), in C
+/// order, or the error naming the first bad index.
+unsafe fn resolve_indices(idx: &RawArray, extent: usize, axis: usize, mode: TakeMode, writes: bool) -> Result<Vec<i64>> {
+    let mut v = try_vec(idx.size(), 0i64)?;
+    each_position(idx, Resolver::new(extent, axis, mode, writes && idx.size() > 0)?, |at, p| v[at] = p)?;
+    Ok(v)
 }
 
 fn require_index_dtype(idx: &RawArray, what: &str) -> Result<()> {
@@ -341,16 +347,7 @@ pub unsafe fn gather_raw(exec: Exec, x: &RawArray, indices: &[RawArray], mode: T
     let mut offsets = try_vec(b.iter().product(), 0isize)?;
     for (k, idx) in indices.iter().enumerate() {
         let (check, stride) = (Resolver::new(x.shape[k], k, mode, out.size() > 0 && idx.size() > 0)?, x.strides[k]);
-        let mut bad = None;
-        each_index(&broadcast_to(idx, &b)?, |at, i| match check.position(i) {
-            Ok(p) => offsets[at] += p as isize * stride,
-            Err(e) => {
-                bad.get_or_insert(e);
-            }
-        });
-        if let Some(e) = bad {
-            return Err(e);
-        }
+        each_position(&broadcast_to(idx, &b)?, check, |at, p| offsets[at] += p as isize * stride)?;
     }
     if out.size() == 0 {
         return Ok(());
