@@ -65,6 +65,10 @@ fn bench_dtype<T: numkern::kernels::KernelFloat + Element + Default + std::ops::
                 ("tanh", None, Some(UnaryOp::Tanh)),
                 ("sigmoid", None, Some(UnaryOp::Sigmoid)),
                 ("gelu", None, Some(UnaryOp::Gelu)),
+                ("log", None, Some(UnaryOp::Log)),
+                ("log1p", None, Some(UnaryOp::Log1p)),
+                ("expm1", None, Some(UnaryOp::Expm1)),
+                ("softplus", None, Some(UnaryOp::Softplus)),
             ];
             for (name, bop, uop) in kernels {
                 let mut g = c.benchmark_group(format!("{name}/{dt}/{layout}/{label}"));
@@ -92,6 +96,8 @@ fn bench_dtype<T: numkern::kernels::KernelFloat + Element + Default + std::ops::
                             bch.iter(|| {
                                 match (bop, uop) {
                                     (Some(op), _) => e.binary(op, &x, &y, &mut o).unwrap(),
+                                    // log and log1p read b (in [0, 7.77)): their domain.
+                                    (_, Some(op @ (UnaryOp::Log | UnaryOp::Log1p))) => e.unary(op, &y, &mut o).unwrap(),
                                     (_, Some(op)) => e.unary(op, &x, &mut o).unwrap(),
                                     _ => unreachable!(),
                                 }

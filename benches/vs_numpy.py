@@ -197,6 +197,24 @@ def main():
     cases.append(("rms_norm f32 4096x1000", lambda: a / np.sqrt(np.mean(a * a, axis=-1, keepdims=True) + 1e-5),
                   call(lib.numkern_rms_norm, a, 1, None, 1e-5, y)))
 
+    # Elementwise math (issue 23 item 1): the ufunc with out= against the
+    # numkern entry point, L2-resident (6.5e4 f32: 512 KiB in and out, eight
+    # calls per timing so the per-call cost stays small), from L3 (1e6) and
+    # from DRAM (1.6e7). Inputs in each function's natural domain.
+    math_ops = [("exp", np.exp, lambda n: rng.uniform(-10, 10, n)), ("log", np.log, lambda n: rng.uniform(1e-3, 1e3, n)),
+                ("log1p", np.log1p, lambda n: rng.uniform(-0.9, 10, n)), ("expm1", np.expm1, lambda n: rng.uniform(-5, 5, n)),
+                ("tanh", np.tanh, lambda n: rng.standard_normal(n)),
+                ("softplus", lambda x, out: np.logaddexp(0, x, out=out), lambda n: rng.standard_normal(n) * 5)]
+    for name, np_f, draw in math_ops:
+        for n, label, repeat in [(65_536, "6.5e4 (L2) x8", 8), (1_000_000, "1e6", 1), (16_000_000, "1.6e7", 1)]:
+            for dt in [np.float32, np.float64]:
+                x = draw(n).astype(dt)
+                y = np.empty_like(x)
+                nk = call(getattr(lib, "numkern_" + name), x, y)
+                cases.append((f"{name} {np.dtype(dt).name} {label} (np.{name if name != 'softplus' else 'logaddexp(0, x)'})",
+                              lambda f=np_f, x=x, y=y, r=repeat: [f(x, out=y) for _ in range(r)],
+                              lambda nk=nk, r=repeat: [nk() for _ in range(r)]))
+
     # Copies and casts (issue 23 item 2): np.copyto into a preallocated array.
     for n, shape in [("1e6", (1_000_000,)), ("1.6e7", (16_000_000,)), ("4096x4096", (4096, 4096))]:
         src = rng.standard_normal(shape).astype(np.float32)

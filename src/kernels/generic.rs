@@ -78,7 +78,8 @@ fn peel_to_line<T>(p: *const T, n: usize) -> usize {
     elements_to_boundary(p as usize, core::mem::size_of::<T>(), 64).min(n)
 }
 
-/// y = f(x) elementwise.
+/// y = f(x) elementwise. With `stream`, a contiguous run peels to y's
+/// 64-byte line and writes with streaming stores, as [`binary_run`].
 #[inline(always)]
 pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
     n: usize,
@@ -87,6 +88,7 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
     y: *mut T,
     sy: isize,
     p: &UnaryParams,
+    stream: bool,
 ) {
     let a = T::V::splat(T::from_f64(p.a));
     let b = T::V::splat(T::from_f64(p.b));
@@ -94,7 +96,8 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
     let l = T::V::LANES;
     let mut i = 0;
     if sx == 1 && sy == 1 {
-        let head = peel_to_line(x, n);
+        let stream = stream && (y as usize) % core::mem::size_of::<T>() == 0;
+        let head = if stream { elements_to_boundary(y as usize, core::mem::size_of::<T>(), 64).min(n) } else { peel_to_line(x, n) };
         while i < head {
             let m = l.min(head - i);
             f(T::V::load_partial(x.add(i), m)).store_partial(y.add(i), m);
@@ -105,10 +108,17 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
             let v1 = f(T::V::load(x.add(i + l)));
             let v2 = f(T::V::load(x.add(i + 2 * l)));
             let v3 = f(T::V::load(x.add(i + 3 * l)));
-            v0.store(y.add(i));
-            v1.store(y.add(i + l));
-            v2.store(y.add(i + 2 * l));
-            v3.store(y.add(i + 3 * l));
+            if stream {
+                v0.store_stream(y.add(i));
+                v1.store_stream(y.add(i + l));
+                v2.store_stream(y.add(i + 2 * l));
+                v3.store_stream(y.add(i + 3 * l));
+            } else {
+                v0.store(y.add(i));
+                v1.store(y.add(i + l));
+                v2.store(y.add(i + 2 * l));
+                v3.store(y.add(i + 3 * l));
+            }
             i += 4 * l;
         }
     }

@@ -36,7 +36,10 @@ pub struct UnaryParams {
     pub b: f64,
 }
 
-pub type UnaryFn<T> = unsafe fn(usize, *const T, isize, *mut T, isize, &UnaryParams);
+/// A unary run; the last argument asks for streaming stores on a
+/// contiguous run (outputs far larger than the caches: fence with
+/// [`stream_fence`] after the calls).
+pub type UnaryFn<T> = unsafe fn(usize, *const T, isize, *mut T, isize, &UnaryParams, bool);
 pub type BinaryFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut T, isize);
 pub type CompareFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut u8, isize);
 pub type PredicateFn<T> = unsafe fn(usize, *const T, isize, *mut u8, isize);
@@ -100,8 +103,8 @@ macro_rules! tier_module {
             type S = $S;
 
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn unary<T: KernelReal<S>, O: UnaryMap>(n: usize, x: *const T, sx: isize, y: *mut T, sy: isize, p: &UnaryParams) {
-                generic::unary_run::<S, T, O>(n, x, sx, y, sy, p)
+            pub unsafe fn unary<T: KernelReal<S>, O: UnaryMap>(n: usize, x: *const T, sx: isize, y: *mut T, sy: isize, p: &UnaryParams, stream: bool) {
+                generic::unary_run::<S, T, O>(n, x, sx, y, sy, p, stream)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {

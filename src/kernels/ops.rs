@@ -38,7 +38,6 @@ fn lanewise<V: SimdFloat>(x: V, y: V, f: impl Fn(V::Scalar, V::Scalar) -> V::Sca
 }
 use crate::dtype::Real;
 
-use crate::math::via_f64;
 
 impl<S: Simd> KernelReal<S> for f32 {
     #[inline(always)]
@@ -47,15 +46,15 @@ impl<S: Simd> KernelReal<S> for f32 {
     }
     #[inline(always)]
     fn expm1(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::expm1_f64)
+        math::expm1_f32::<S>(x)
     }
     #[inline(always)]
     fn log(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::log_f64)
+        math::log_f32::<S>(x)
     }
     #[inline(always)]
     fn log1p(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::log1p_f64)
+        math::log1p_f32::<S>(x)
     }
     #[inline(always)]
     fn tanh(x: S::F32) -> S::F32 {
@@ -79,7 +78,7 @@ impl<S: Simd> KernelReal<S> for f32 {
     }
     #[inline(always)]
     fn softplus(x: S::F32) -> S::F32 {
-        via_f64!(S, x, math::softplus_f64)
+        math::softplus_f32::<S>(x)
     }
     #[inline(always)]
     fn pow(x: S::F32, y: S::F32) -> S::F32 {

@@ -9,7 +9,7 @@
 //! 2^(j/16) is stored as hi + lo, so the only large rounding is the final
 //! `hi + (hi * p + lo)`: 0.5 ULP plus a few hundredths.
 
-// The tables and split constants are values printed by fit_coefficients.py
+// The tables and split constants are values printed by tools/fit_coefficients.py
 // (some of them equal sqrt(2), log2(e) or ln 2 rounded to f32): kept as the
 // script prints them.
 #![allow(clippy::approx_constant)]
@@ -17,8 +17,8 @@
 use super::two_sum;
 use crate::simd::{Simd, SimdFloat};
 
-/// 2^(j/16) rounded to f32, j = 0..15 (fit_coefficients.py prints them).
-const EXP2_SIXTEENTHS_HI: [f32; 16] = [
+/// 2^(j/16) rounded to f32, j = 0..15 (tools/fit_coefficients.py prints them).
+pub(super) const EXP2_SIXTEENTHS_HI: [f32; 16] = [
     1.0,
     1.044_273_7,
     1.090_507_7,
@@ -37,7 +37,7 @@ const EXP2_SIXTEENTHS_HI: [f32; 16] = [
     1.915_206_6,
 ];
 /// 2^(j/16) - HI[j], rounded to f32.
-const EXP2_SIXTEENTHS_LO: [f32; 16] = [
+pub(super) const EXP2_SIXTEENTHS_LO: [f32; 16] = [
     0.0,
     4.833_470_2e-8,
     -1.307_754e-8,
@@ -55,12 +55,13 @@ const EXP2_SIXTEENTHS_LO: [f32; 16] = [
     -1.123_927_8e-8,
     9.845_328e-9,
 ];
-/// 1.5 * 2^19: adding it rounds to a multiple of 1/16, and the sixteenths
-/// (n16 = 16 k + j) sit in the low mantissa bits of the sum.
-const SHIFTER: f32 = 786_432.0;
+/// 1.5 * 2^19 + 127: adding it rounds to a multiple of 1/16, and the
+/// sixteenths (n16 + 16 * 127 = 16 (k + 127) + j) sit in the low mantissa
+/// bits of the sum: j indexes the table, k + 127 is 2^k's exponent field.
+pub(super) const SHIFTER: f32 = 786_432.0 + 127.0;
 /// f32(C * 2^((16 - j) / 16)), j = 0..15, for [`sigmoid_f32`]; with
 /// C = SIGMOID_C every entry is within 0.26 * 2^-24 (relative) of the exact
-/// product, so no low part is needed (fit_coefficients.py searches C).
+/// product, so no low part is needed (tools/fit_coefficients.py searches C).
 const SIGMOID_EXP2_SCALED: [f32; 16] = [
     3.626_189_7,
     3.472_451_2,
@@ -84,13 +85,13 @@ const SIGMOID_C_MANTISSA: u32 = 0x0068_137e;
 /// 1.5 * 2^19 + 128: the sum's low bits hold n + 16 * 128, so shifted into
 /// the exponent field they give u = 2^(floor(n / 16) + 1).
 const SIGMOID_SHIFTER: f32 = 786_432.0 + 128.0;
-const LOG2_E: f32 = 1.442_695;
+pub(super) const LOG2_E: f32 = 1.442_695;
 /// ln2 split: (n16/16) * LN2_HI is subtracted exactly (|r| < 2^-5 needs 23 bits).
-const LN2_HI: f32 = 0.693_147_18;
-const LN2_LO: f32 = -1.904_654_2e-9;
-/// (e^r - 1 - r) / r^2 ~ G0 + G1 r on |r| <= 0.022 (fit_coefficients.py; rel. error 2^-27.6).
-const G0: f32 = 0.500_010_08;
-const G1: f32 = 0.166_668_68;
+pub(super) const LN2_HI: f32 = 0.693_147_18;
+pub(super) const LN2_LO: f32 = -1.904_654_2e-9;
+/// (e^r - 1 - r) / r^2 ~ G0 + G1 r on |r| <= 0.022 (tools/fit_coefficients.py; rel. error 2^-27.6).
+pub(super) const G0: f32 = 0.500_010_08;
+pub(super) const G1: f32 = 0.166_668_68;
 
 #[inline(always)]
 fn k<V: SimdFloat<Scalar = f32>>(c: f32) -> V {
@@ -98,11 +99,12 @@ fn k<V: SimdFloat<Scalar = f32>>(c: f32) -> V {
 }
 
 /// e^(±x) = 2^floor(scale) * (hi + lo), the sign fixed at compile time
-/// (`NEG` folds the negation into the constants): returns (hi, lo, scale)
-/// with hi the table entry, lo = hi (e^r - 1) + its rounding error
-/// (|lo| < 0.05 hi), and scale = n16 / 16, which `ldexp_floor` takes as it is.
+/// (`NEG` folds the negation into the constants): returns (hi, lo, scale,
+/// key) with hi the table entry, lo = hi (e^r - 1) + its rounding error
+/// (|lo| < 0.05 hi), scale = n16 / 16, which `ldexp_floor` takes as it is,
+/// and the shifter sum `key`, from which [`pow2_of_key`] builds 2^floor(scale).
 #[inline(always)]
-fn exp_split<S: Simd, const NEG: bool>(x: S::F32) -> (S::F32, S::F32, S::F32) {
+pub(super) fn exp_split<S: Simd, const NEG: bool>(x: S::F32) -> (S::F32, S::F32, S::F32, S::F32) {
     let sign = if NEG { -1.0 } else { 1.0 };
     let t = x.mul_add(k(sign * LOG2_E), k(SHIFTER));
     let scale = t.sub(k(SHIFTER));
@@ -115,7 +117,15 @@ fn exp_split<S: Simd, const NEG: bool>(x: S::F32) -> (S::F32, S::F32, S::F32) {
     let hi = S::lookup16(&EXP2_SIXTEENTHS_HI, t);
     let table_lo = S::lookup16(&EXP2_SIXTEENTHS_LO, t);
     let lo = if NEG { hi.neg_mul_add(p, table_lo) } else { hi.mul_add(p, table_lo) };
-    (hi, lo, scale)
+    (hi, lo, scale, t)
+}
+
+/// 2^floor(scale) for the `key` of [`exp_split`], exact for floor(scale) in
+/// [-126, 127] (k + 127 shifted from the low mantissa bits into the exponent
+/// field); elsewhere the caller must not use it.
+#[inline(always)]
+pub(super) fn pow2_of_key<S: Simd>(key: S::F32) -> S::F32 {
+    S::shl_bits::<19>(key).bit_and(k(f32::from_bits(0x7f80_0000)))
 }
 
 /// e^x in f32. Max error 0.78 ULP over all 2^32 inputs, reached where the
@@ -125,7 +135,7 @@ fn exp_split<S: Simd, const NEG: bool>(x: S::F32) -> (S::F32, S::F32, S::F32) {
 pub fn exp_f32<S: Simd>(x: S::F32) -> S::F32 {
     // In range the shifter trick is exact; max_raw/min_raw keep NaN.
     let x = k::<S::F32>(89.0).min_raw(k::<S::F32>(-104.0).max_raw(x));
-    let (hi, lo, scale) = exp_split::<S, false>(x);
+    let (hi, lo, scale, _) = exp_split::<S, false>(x);
     hi.add(lo).ldexp_floor(scale)
 }
 
@@ -250,7 +260,7 @@ pub fn gelu_tanh_f32<S: Simd>(x: S::F32) -> S::F32 {
     }
 }
 
-/// GELU's erf form in f32 (fit_coefficients.py). |x| <= 1: x Phi(x) =
+/// GELU's erf form in f32 (tools/fit_coefficients.py). |x| <= 1: x Phi(x) =
 /// x (1/2 + x S(x^2)), S the Taylor series of (Phi(x) - 1/2) / x (9 terms,
 /// to 2^-30), its constant as hi + lo.
 const GELU_S0_HI: f32 = 0.398_942_3;
@@ -322,7 +332,7 @@ pub fn gelu_f32<S: Simd>(x_in: S::F32) -> S::F32 {
     // e^(-x^2/2) = 2^floor(scale) (e + e_lo)(1 - x2_lo / 2), x^2 = x2 + x2_lo
     // exactly; e_lo (e's table low part and e^r - 1) is up to 5% of e, so
     // the correction takes the whole pair.
-    let (e, e_lo, scale) = exp_split::<S, true>(x2.mul(k(0.5)));
+    let (e, e_lo, scale, _) = exp_split::<S, true>(x2.mul(k(0.5)));
     let e_lo = e.add(e_lo).neg_mul_add(x2_lo.mul(k(0.5)), e_lo);
     // Phi(-y) = 2^floor(scale) (m + m_lo).
     let m = e.mul(g);
@@ -394,7 +404,7 @@ pub fn tanh_f32_table<S: Simd>(x: S::F32) -> S::F32 {
 pub fn tanh_f32_quotient<S: Simd>(x: S::F32) -> S::F32 {
     let one = k::<S::F32>(1.0);
     let a = k::<S::F32>(9.1).min_raw(x.abs());
-    let (hi, lo, scale) = exp_split::<S, true>(a.add(a));
+    let (hi, lo, scale, _) = exp_split::<S, true>(a.add(a));
     let pow2 = one.ldexp_floor(scale);
     let c = hi.mul(pow2);
     // 1 - E = m + m_lo.

@@ -2,15 +2,15 @@
 //! tier runs the same algorithm (and gets the same bits where the tier's
 //! primitive operations are correctly rounded).
 //!
-//! f32 `exp`, `tanh`, `sigmoid`, `silu` and `gelu_tanh` run in f32 (they
-//! are the hot ones, and the last four fuse into GEMM's write-back); the
-//! other f32 functions evaluate the f64 algorithm on widened lanes and round
-//! once, which makes them ~0.5 ULP. Accuracy (max error against a correctly
+//! f32 `exp`, `tanh`, `sigmoid`, `silu`, `gelu` and `gelu_tanh` run in f32
+//! (`fast_f32`), as do `log`, `log1p`, `expm1` and `softplus` (`log_f32`);
+//! the f32 `via_f64` path (widen, evaluate the f64 algorithm, round once)
+//! remains for the rare lanes of silu and gelu_tanh near underflow. Accuracy (max error against a correctly
 //! rounded reference, measured over all f32 inputs / 10^7-sample f64 sweeps,
 //! see `tests/accuracy.rs`) is stated on each function and in README.md.
 //!
 //! Polynomials: Taylor coefficients (exact by construction) except the
-//! small-range tanh and the erfc fit, which `fit_coefficients.py` derives.
+//! small-range tanh and the erfc fit, which `tools/fit_coefficients.py` derives.
 
 use crate::dtype::Real;
 use crate::simd::SimdFloat;
@@ -28,8 +28,10 @@ macro_rules! via_f64 {
 pub(crate) use via_f64;
 
 pub mod fast_f32;
+pub mod log_f32;
 mod tanh_table;
 pub use fast_f32::{exp_f32, gelu_f32, gelu_tanh_f32, sigmoid_f32, silu_f32, tanh_f32};
+pub use log_f32::{expm1_f32, log1p_f32, log_f32, softplus_f32};
 
 #[inline(always)]
 fn k<V: SimdFloat>(c: f64) -> V {
@@ -342,7 +344,7 @@ pub fn softplus_f64<V: SimdFloat<Scalar = f64>>(x: V) -> V {
 
 /// GELU, erf form: x Phi(x) = 0.5 x erfc(-x / sqrt(2)).
 /// |t| <= 0.5: erfc = 1 -/+ erf(|t|) by its Taylor series; beyond:
-/// erfc(a) = exp(-a^2) w K(v) (fit_coefficients.py), with a^2 = x^2/2 split
+/// erfc(a) = exp(-a^2) w K(v) (tools/fit_coefficients.py), with a^2 = x^2/2 split
 /// exactly into hi + lo so the exponent carries no rounding error, and the
 /// 2^n of exp applied last (single rounding into the subnormal range).
 #[inline(always)]

@@ -1,5 +1,5 @@
 //! Tables for the AVX-512 f32 tanh (`fast_f32::tanh_f32_table`), generated
-//! by `fit_coefficients.py`. slot = (bits(|x| + 1) >> 20) & 31: the
+//! by `tools/fit_coefficients.py`. slot = (bits(|x| + 1) >> 20) & 31: the
 //! exponent and top three mantissa bits of |x| + 1, so the intervals of |x|
 //! are 1/8 wide on [0, 1), 1/4 on [1, 3), 1/2 on [3, 7) and 1 above (27
 //! slots up to the clamp at 9.1; the rest hold tanh = 1). On a slot's

@@ -96,7 +96,7 @@ pub unsafe fn unary_raw(exec: Exec, op: UnaryOp, params: UnaryParams, x: &RawArr
     let dtype = common_float(&[(x, "x"), (out, "out")], op.name())?;
     with_float!(dtype, T => {
         let k = kernels::unary_fn::<T>(exec.0.tier, op);
-        elementwise(exec, [(out, "out"), (x, "x")], unary_cost(op, dtype), |n, p, s, _| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params))
+        elementwise(exec, [(out, "out"), (x, "x")], unary_cost(op, dtype), |n, p, s, stream| k(n, p[1] as *const T, s[1], p[0] as *mut T, s[0], &params, stream))
     })
 }
 

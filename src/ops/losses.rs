@@ -396,7 +396,7 @@ impl<T: Real + Default + Send + Sync> Fold<T> for BceFold<T> {
             *s = T::from_f64(-z.to_f64().abs());
         }
         // SAFETY: `sp` holds the block's elements (<= SUM_BLOCK).
-        unsafe { (self.softplus)(sp.len(), sp.as_ptr(), 1, sp.as_mut_ptr(), 1, &UnaryParams::default()) };
+        unsafe { (self.softplus)(sp.len(), sp.as_ptr(), 1, sp.as_mut_ptr(), 1, &UnaryParams::default(), false) };
         let term = |i: usize| zs[i].to_f64().max(0.0) - zs[i].to_f64() * ys[i].to_f64() + sp[i].to_f64();
         let slots = by_slot(zs.len(), 0.0, term, |a, b| a + b);
         slots.iter().fold(0.0, |s, v| s + v)

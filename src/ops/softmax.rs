@@ -147,10 +147,10 @@ impl<T: KernelFloat + Default> Rows<T> {
         if self.log {
             // y = (x - m) - log s: two steps, as m + log s may round away
             // all of log s.
-            (self.affine)(n, x, 1, y, 1, &UnaryParams { a: 1.0, b: -m.to_f64() });
-            (self.affine)(n, y, 1, y, 1, &UnaryParams { a: 1.0, b: -s.ln() });
+            (self.affine)(n, x, 1, y, 1, &UnaryParams { a: 1.0, b: -m.to_f64() }, false);
+            (self.affine)(n, y, 1, y, 1, &UnaryParams { a: 1.0, b: -s.ln() }, false);
         } else {
-            (self.affine)(n, y, 1, y, 1, &UnaryParams { a: 1.0 / s, b: 0.0 });
+            (self.affine)(n, y, 1, y, 1, &UnaryParams { a: 1.0 / s, b: 0.0 }, false);
         }
     }
 }

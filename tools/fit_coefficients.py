@@ -1,4 +1,4 @@
-"""Derives the polynomial coefficients used in src/math (run: python3 fit_coefficients.py).
+"""Derives the polynomial coefficients used in src/math (run: python3 tools/fit_coefficients.py).
 
 Needs mpmath. Each fit is a Chebyshev (near-minimax) fit in high precision,
 printed as Rust arrays, highest degree first (Horner order). The remaining
@@ -214,3 +214,44 @@ print(f"// GELU K(u) degree 9, max rel error 2^{mp.nstr(mp.log(err / gelu_k(W_LO
 print("GELU_C =", short_f32(f32(C)), " GELU_W_MID =", short_f32(f32(W_MID)))
 print("GELU_K0_HI =", short_f32(f32(k[-1])), " GELU_K0_LO =", short_f32(f32(k[-1] - mp.mpf(f32(k[-1])))))
 print("GELU_K =", ", ".join(short_f32(f32(c)) for c in k[:-1]))
+
+# f32 log (log_f32.rs): x = 2^k m, m in [1, 2) (frexp), n = round(15 m) in
+# 15..30 keys a 16-entry table by n mod 16 (15 slots of width 1/15 and a
+# half slot at 2, so the 16 residues are all distinct). Each entry's INVC is
+# the multiple of 1/32 closest to 15/n, which keeps |m INVC - 1| < 1/16 over
+# the slot, ties included: then r = fma(m, INVC, -1) is exact (24 bits from
+# 2^-5 down to 2^-28). Slot 15 has INVC = 1 and slot 30 INVC = 1/2, so that
+# x near 1 (k = 0, m near 1, or k = -1, m near 2) gets log(x) = log1p(r)
+# with no cancellation. -log(INVC) is split hi + lo with hi a multiple of
+# 2^-16, as LOG_LN2_HI is, so that k LOG_LN2_HI + hi is exact in f32 for
+# every exponent k (|sum| < 2^7 needs 23 bits). log1p(r) = r + r^2 Q(r), Q
+# a Chebyshev fit of degree 3 over the r range.
+def q16(v):
+    return mp.mpf(round(v * 2**16)) / 2**16
+
+
+LOG_INVC, LOG_HI, LOG_LO = [0.0] * 16, [0.0] * 16, [0.0] * 16
+r_lo, r_hi = mp.mpf(0), mp.mpf(0)
+for n in range(15, 31):
+    m0, m1 = max(mp.mpf(n - 0.5) / 15, 1), min(mp.mpf(n + 0.5) / 15, 2)
+    inv = min((mp.mpf(j) / 32 for j in range(16, 33)), key=lambda v: max(abs(m0 * v - 1), abs(m1 * v - 1)))
+    if n == 15:
+        inv = mp.mpf(1)
+    assert max(abs(m0 * inv - 1), abs(m1 * inv - 1)) < mp.mpf(1) / 16, n
+    r_lo, r_hi = min(r_lo, m0 * inv - 1), max(r_hi, m1 * inv - 1)
+    c = -mp.log(inv)
+    LOG_INVC[n % 16], LOG_HI[n % 16], LOG_LO[n % 16] = float(inv), float(q16(c)), f32(c - q16(c))
+print("LOG_INVC =", LOG_INVC)
+print("LOG_C_HI =", LOG_HI)
+print("LOG_C_LO =", LOG_LO)
+ln2 = mp.log(2)
+print("LOG_LN2_HI =", float(q16(ln2)), " LOG_LN2_LO =", f32(ln2 - q16(ln2)))
+
+
+def log_q(r):
+    return -mp.mpf(1) / 2 if r == 0 else (mp.log1p(r) - r) / r**2
+
+
+q, err = fit(log_q, r_lo, r_hi, 3)
+print(f"// log1p Q(r) on [{mp.nstr(r_lo, 5)}, {mp.nstr(r_hi, 5)}], degree 3, max abs error 2^{mp.nstr(mp.log(err, 2), 3)}")
+print("LOG_Q =", ", ".join(short_f32(f32(c)) for c in q))
