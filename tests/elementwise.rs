@@ -429,6 +429,37 @@ fn large_binary_streams() {
     run!(f64, 2_200_000); // 17.6 MB out
 }
 
+/// Unary ops on outputs large enough for streaming stores (>= 16 MiB), on
+/// every tier, 1 and 2 threads, misaligned: the same bits as the same op on
+/// a small array (which never streams), nothing written outside out.
+#[test]
+fn large_unary_streams() {
+    macro_rules! run {
+        ($T:ty, $n:expr) => {{
+            let n: usize = $n;
+            let a: Vec<$T> = (0..n + 1).map(|i| (i % 1013) as $T * 0.01 - 5.0).collect();
+            let av = ArrayView::from_slice_strided(&a, 1, &[n], &[1]).unwrap();
+            for e in tiers() {
+                for op in [UnaryOp::Negative, UnaryOp::Exp, UnaryOp::Log1p] {
+                    // The reference: one period of the input through the small-array path.
+                    let mut small: Vec<$T> = vec![0.0; 1013];
+                    let sv = ArrayView::from_slice(&a[1..1014], &[1013]).unwrap();
+                    e.unary(op, &sv, &mut ArrayViewMut::from_slice(&mut small, &[1013]).unwrap()).unwrap();
+                    for threads in [1, 2] {
+                        let e = exec(e.0.tier, threads);
+                        let mut out: Vec<$T> = vec![-1.0; n + 3];
+                        e.unary(op, &av, &mut ArrayViewMut::from_slice_strided(&mut out, 3, &[n], &[1]).unwrap()).unwrap();
+                        assert!((0..n).all(|i| out[3 + i].to_bits() == small[i % 1013].to_bits()), "{op:?} {:?} {threads}t", e.0.tier);
+                        assert!(out[..3].iter().all(|&x| x == -1.0));
+                    }
+                }
+            }
+        }};
+    }
+    run!(f32, 4_300_000); // 17.2 MB out
+    run!(f64, 2_200_000); // 17.6 MB out
+}
+
 /// The 16 x 16 in-register transposes against the scalar one, every tier.
 #[test]
 fn transpose16_matches_scalar() {

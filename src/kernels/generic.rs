@@ -78,6 +78,19 @@ fn peel_to_line<T>(p: *const T, n: usize) -> usize {
     elements_to_boundary(p as usize, core::mem::size_of::<T>(), 64).min(n)
 }
 
+/// Stores four vectors at `p`, `p + LANES`, ...; with `stream`, as
+/// streaming stores (`p` then on a 64-byte line).
+#[inline(always)]
+unsafe fn store4<V: SimdFloat>(v: [V; 4], p: *mut V::Scalar, stream: bool) {
+    for (j, v) in v.into_iter().enumerate() {
+        if stream {
+            v.store_stream(p.add(j * V::LANES))
+        } else {
+            v.store(p.add(j * V::LANES))
+        }
+    }
+}
+
 /// y = f(x) elementwise. With `stream`, a contiguous run peels to y's
 /// 64-byte line and writes with streaming stores, as [`binary_run`].
 #[inline(always)]
@@ -108,17 +121,7 @@ pub unsafe fn unary_run<S: Simd, T: KernelReal<S>, O: UnaryMap>(
             let v1 = f(T::V::load(x.add(i + l)));
             let v2 = f(T::V::load(x.add(i + 2 * l)));
             let v3 = f(T::V::load(x.add(i + 3 * l)));
-            if stream {
-                v0.store_stream(y.add(i));
-                v1.store_stream(y.add(i + l));
-                v2.store_stream(y.add(i + 2 * l));
-                v3.store_stream(y.add(i + 3 * l));
-            } else {
-                v0.store(y.add(i));
-                v1.store(y.add(i + l));
-                v2.store(y.add(i + 2 * l));
-                v3.store(y.add(i + 3 * l));
-            }
+            store4([v0, v1, v2, v3], y.add(i), stream);
             i += 4 * l;
         }
     }
@@ -158,17 +161,7 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: 
             let r1 = f(T::V::load(x.add(i + l)), T::V::load(y.add(i + l)));
             let r2 = f(T::V::load(x.add(i + 2 * l)), T::V::load(y.add(i + 2 * l)));
             let r3 = f(T::V::load(x.add(i + 3 * l)), T::V::load(y.add(i + 3 * l)));
-            if stream {
-                r0.store_stream(z.add(i));
-                r1.store_stream(z.add(i + l));
-                r2.store_stream(z.add(i + 2 * l));
-                r3.store_stream(z.add(i + 3 * l));
-            } else {
-                r0.store(z.add(i));
-                r1.store(z.add(i + l));
-                r2.store(z.add(i + 2 * l));
-                r3.store(z.add(i + 3 * l));
-            }
+            store4([r0, r1, r2, r3], z.add(i), stream);
             i += 4 * l;
         }
     } else if sz == 1 && (sx == 0 || sy == 0) && (sx | sy) & !1 == 0 {
