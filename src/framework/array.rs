@@ -190,6 +190,7 @@ impl RawArray {
     ///
     /// # Safety
     /// `desc` must be null or point to a readable `numkern_array`.
+    #[inline]
     pub unsafe fn from_desc(desc: *const numkern_array, arg: &str) -> Result<RawArray> {
         if desc.is_null() {
             return fail(ErrorKind::NullPointer, format!("argument `{arg}` is a null pointer"));
