@@ -3,7 +3,11 @@
 //!     cargo bench --bench vs_openblas [-- FILTER]
 //!
 //! OpenBLAS is Debian's `libopenblas-dev` (`tests/run_all.sh` installs it),
-//! loaded at run time with dlopen so nothing else links against it. Each
+//! loaded at run time with dlopen so nothing else links against it; GEMM
+//! rows also compare against the OpenBLAS bundled in NumPy's wheel
+//! (scipy-openblas, ILP64, found through `python3 -c "import numpy"` or
+//! `NUMKERN_SCIPY_OPENBLAS=/path/to/libscipy_openblas64_*.so`), the one
+//! NumPy users actually run, and print the ratio against the faster. Each
 //! row alternates numkern and OpenBLAS samples (about 20 ms each) and
 //! prints the medians: GFLOP/s for GEMM, GB/s for dot and GEMV, and the
 //! ratio numkern / OpenBLAS (above 1: numkern is faster). The same run
@@ -34,6 +38,53 @@ struct OpenBlas {
     ddot: Dot<f64>,
     set_threads: unsafe extern "C" fn(c_int),
     config: unsafe extern "C" fn() -> *const c_char,
+}
+
+/// NumPy's bundled OpenBLAS: the ILP64 interface (64-bit sizes), its
+/// symbols prefixed `scipy_` and suffixed `64_`.
+type Gemm64<T> = unsafe extern "C" fn(c_int, c_int, c_int, i64, i64, i64, T, *const T, i64, *const T, i64, T, *mut T, i64);
+
+struct ScipyBlas {
+    sgemm: Gemm64<f32>,
+    dgemm: Gemm64<f64>,
+    set_threads: unsafe extern "C" fn(c_int),
+    config: unsafe extern "C" fn() -> *const c_char,
+}
+
+impl ScipyBlas {
+    fn load() -> Option<ScipyBlas> {
+        let path = std::env::var("NUMKERN_SCIPY_OPENBLAS").ok().or_else(|| {
+            let out = std::process::Command::new("python3")
+                .args(["-c", "import glob, os, numpy; print(sorted(glob.glob(os.path.join(os.path.dirname(numpy.__file__), '..', 'numpy.libs', 'libscipy_openblas*.so')))[0])"])
+                .output()
+                .ok()?;
+            out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        })?;
+        let cpath = std::ffi::CString::new(path).ok()?;
+        // SAFETY: as OpenBlas::load; the ILP64 signatures are those of
+        // scipy-openblas's cblas.h.
+        unsafe {
+            let h = dlopen(cpath.as_ptr(), 2);
+            if h.is_null() {
+                return None;
+            }
+            macro_rules! sym {
+                ($name:literal) => {{
+                    let p = dlsym(h, concat!($name, "\0").as_ptr().cast());
+                    if p.is_null() {
+                        return None;
+                    }
+                    std::mem::transmute::<*mut c_void, _>(p)
+                }};
+            }
+            Some(ScipyBlas {
+                sgemm: sym!("scipy_cblas_sgemm64_"),
+                dgemm: sym!("scipy_cblas_dgemm64_"),
+                set_threads: sym!("scipy_openblas_set_num_threads64_"),
+                config: sym!("scipy_openblas_get_config64_"),
+            })
+        }
+    }
 }
 
 const ROW_MAJOR: c_int = 101;
@@ -127,12 +178,16 @@ fn row(case: &str, threads: usize, unit: &str, nk: f64, ob: f64, extra: &str) {
 trait Blas: Real + numkern::kernels::KernelFloat {
     const NAME: &'static str;
     fn gemm(ob: &OpenBlas) -> Gemm<Self>;
+    fn gemm64(sp: &ScipyBlas) -> Gemm64<Self>;
     fn dot(ob: &OpenBlas) -> Dot<Self>;
 }
 impl Blas for f32 {
     const NAME: &'static str = "f32";
     fn gemm(ob: &OpenBlas) -> Gemm<f32> {
         ob.sgemm
+    }
+    fn gemm64(sp: &ScipyBlas) -> Gemm64<f32> {
+        sp.sgemm
     }
     fn dot(ob: &OpenBlas) -> Dot<f32> {
         ob.sdot
@@ -143,12 +198,15 @@ impl Blas for f64 {
     fn gemm(ob: &OpenBlas) -> Gemm<f64> {
         ob.dgemm
     }
+    fn gemm64(sp: &ScipyBlas) -> Gemm64<f64> {
+        sp.dgemm
+    }
     fn dot(ob: &OpenBlas) -> Dot<f64> {
         ob.ddot
     }
 }
 
-fn bench_gemm<T: Blas>(ob: &OpenBlas, (m, k, n): (usize, usize, usize), threads: usize) {
+fn bench_gemm<T: Blas>(ob: &OpenBlas, sp: Option<&ScipyBlas>, (m, k, n): (usize, usize, usize), threads: usize) {
     let (a, b) = (fill::<T>(m * k, 1), fill::<T>(k * n, 2));
     let (mut c_nk, mut c_ob) = (vec![T::from_f64(0.0); m * n], vec![T::from_f64(0.0); m * n]);
     let (one, zero) = (T::from_f64(1.0), T::from_f64(0.0));
@@ -163,10 +221,32 @@ fn bench_gemm<T: Blas>(ob: &OpenBlas, (m, k, n): (usize, usize, usize), threads:
             gemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m as c_int, n as c_int, k as c_int, one, a.as_ptr(), k as c_int, b.as_ptr(), n as c_int, zero, c_ob.as_mut_ptr(), n as c_int)
         },
     );
-    drop(cv);
     let gflop = 2.0 * (m * n * k) as f64 / 1e9;
+    let mut sp_note = String::new();
+    if let Some(sp) = sp {
+        // A second interleaved pairing: numkern against NumPy's OpenBLAS.
+        let gemm64 = T::gemm64(sp);
+        let (t_nk2, t_sp) = compare(
+            || Exec::current().gemm(one, black_box(&av), black_box(&bv), zero, &mut cv).unwrap(),
+            // SAFETY: row-major operands of the stated sizes.
+            || unsafe {
+                gemm64(ROW_MAJOR, NO_TRANS, NO_TRANS, m as i64, n as i64, k as i64, one, a.as_ptr(), k as i64, b.as_ptr(), n as i64, zero, c_ob.as_mut_ptr(), n as i64)
+            },
+        );
+        let worst = (t_ob / t_nk).min(t_sp / t_nk2);
+        sp_note = format!(
+            "NumPy's OpenBLAS {:.1} GFLOP/s, numkern {:.1} beside it: {:.2}x; vs the faster {:.2}x; ",
+            gflop / t_sp,
+            gflop / t_nk2,
+            t_sp / t_nk2,
+            worst
+        );
+    }
+    drop(cv);
+    // (c_ob holds the last OpenBLAS result: NumPy's when it was measured.)
+    let extra = format!("{sp_note}max rel diff {:.1e}", rel_diff(&c_nk, &c_ob));
     let case = if m == n && n == k { format!("{} gemm {n}", T::NAME) } else { format!("{} gemm {m}x{k}x{n}", T::NAME) };
-    row(&case, threads, "GFLOP/s", gflop / t_nk, gflop / t_ob, &format!("max rel diff {:.1e}", rel_diff(&c_nk, &c_ob)));
+    row(&case, threads, "GFLOP/s", gflop / t_nk, gflop / t_ob, &extra);
 }
 
 /// Seconds for one pass of a plain read loop over `bufs` (independent
@@ -353,6 +433,12 @@ fn main() {
     let config = unsafe { CStr::from_ptr((ob.config)()) }.to_string_lossy().into_owned();
     let timeout = std::env::var("OPENBLAS_THREAD_TIMEOUT").unwrap_or_default();
     println!("numkern tier {:?} | OpenBLAS: {config} | OPENBLAS_THREAD_TIMEOUT={timeout}", numkern::active_tier());
+    let sp = ScipyBlas::load();
+    match &sp {
+        // SAFETY: returns a static C string.
+        Some(sp) => println!("NumPy's OpenBLAS: {}", unsafe { CStr::from_ptr((sp.config)()) }.to_string_lossy()),
+        None => println!("NumPy's OpenBLAS not found (pip install numpy, or set NUMKERN_SCIPY_OPENBLAS); GEMM rows compare with Debian's only."),
+    }
     for threads in [1, 2] {
         println!("f32 FMA peak, {threads} thread(s): {:.1} GFLOP/s", fma_peak(threads));
     }
@@ -364,13 +450,17 @@ fn main() {
         set_num_threads(threads);
         // SAFETY: plain setter.
         unsafe { (ob.set_threads)(threads as c_int) };
+        if let Some(sp) = &sp {
+            // SAFETY: plain setter.
+            unsafe { (sp.set_threads)(threads as c_int) };
+        }
         for &shape in &shapes {
             let label = |dt: &str| if shape.0 == shape.1 { format!("{dt} gemm {}", shape.0) } else { format!("{dt} gemm {}x{}x{}", shape.0, shape.1, shape.2) };
             if wanted(&label("f32")) {
-                bench_gemm::<f32>(&ob, shape, threads);
+                bench_gemm::<f32>(&ob, sp.as_ref(), shape, threads);
             }
             if wanted(&label("f64")) {
-                bench_gemm::<f64>(&ob, shape, threads);
+                bench_gemm::<f64>(&ob, sp.as_ref(), shape, threads);
             }
         }
         for n in [1_000usize, 1_000_000, 16_000_000] {
