@@ -43,8 +43,17 @@ impl<const K: usize> Loop<K> {
             lp.elem_size[j] = op.dtype.size();
         }
         // Keep dims of extent > 1; flip those the output walks backwards.
-        let mut dims: Vec<usize> = (0..out.ndim).filter(|&k| out.shape[k] != 1).collect();
-        for &k in &dims {
+        // (On the stack: a small call allocates nothing.)
+        let mut dim_buf = [0usize; MAX_NDIM];
+        let mut nd = 0;
+        for k in 0..out.ndim {
+            if out.shape[k] != 1 {
+                dim_buf[nd] = k;
+                nd += 1;
+            }
+        }
+        let dims = &mut dim_buf[..nd];
+        for &k in dims.iter() {
             if out.strides[k] < 0 {
                 let n = out.shape[k] as isize - 1;
                 for (j, op) in ops.iter().enumerate() {
@@ -54,12 +63,17 @@ impl<const K: usize> Loop<K> {
             }
         }
         let stride = |j: usize, k: usize| -> isize { if out.strides[k] < 0 { -ops[j].strides[k] } else { ops[j].strides[k] } };
-        // Largest output stride outermost; ties broken by the inputs' strides.
-        dims.sort_by(|&a, &b| {
-            let key = |k: usize| -> Vec<usize> { (0..K).map(|j| stride(j, k).unsigned_abs()).collect() };
-            key(b).cmp(&key(a))
-        });
-        for &k in &dims {
+        // Largest output stride outermost; ties broken by the inputs'
+        // strides (a stable insertion sort: at most 8 dims).
+        let key = |k: usize| -> [usize; K] { std::array::from_fn(|j| stride(j, k).unsigned_abs()) };
+        for i in 1..dims.len() {
+            let mut p = i;
+            while p > 0 && key(dims[p - 1]) < key(dims[p]) {
+                dims.swap(p - 1, p);
+                p -= 1;
+            }
+        }
+        for &k in dims.iter() {
             let d = lp.ndim;
             let mergeable = d > 0
                 && (0..K).all(|j| lp.strides[j][d - 1] == stride(j, k).wrapping_mul(out.shape[k] as isize));

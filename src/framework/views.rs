@@ -247,7 +247,7 @@ pub fn broadcast_to(a: &RawArray, shape: &[usize]) -> Result<RawArray> {
         return err();
     }
     let lead = shape.len() - a.ndim;
-    let mut strides = vec![0isize; shape.len()];
+    let mut strides = [0isize; MAX_NDIM];
     for k in 0..a.ndim {
         let (have, want) = (a.shape[k], shape[lead + k]);
         if have == want {
@@ -256,16 +256,22 @@ pub fn broadcast_to(a: &RawArray, shape: &[usize]) -> Result<RawArray> {
             return err();
         }
     }
-    with_dims(a, a.data, shape, &strides)
+    with_dims(a, a.data, shape, &strides[..shape.len()])
 }
 
 /// The shape that `shapes` broadcast to (NumPy's rules), or the NumPy error.
 pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
+    let (out, ndim) = broadcast_shape_array(shapes)?;
+    Ok(out[..ndim].to_vec())
+}
+
+/// [`broadcast_shapes`] on the stack: the shape's first `ndim` entries.
+pub fn broadcast_shape_array(shapes: &[&[usize]]) -> Result<([usize; MAX_NDIM], usize)> {
     let ndim = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
     if ndim > MAX_NDIM {
         return fail(ErrorKind::BadDescriptor, format!("ndim {ndim} is out of range 0..={MAX_NDIM}"));
     }
-    let mut out = vec![1usize; ndim];
+    let mut out = [1usize; MAX_NDIM];
     for s in shapes {
         let lead = ndim - s.len();
         for (k, &d) in s.iter().enumerate() {
@@ -281,5 +287,5 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
             }
         }
     }
-    Ok(out)
+    Ok((out, ndim))
 }

@@ -186,7 +186,7 @@ pub unsafe fn logical_not_raw(exec: Exec, a: &RawArray, out: &RawArray) -> Resul
 /// As [`unary_raw`].
 pub unsafe fn copy_into_raw(exec: Exec, src: &RawArray, dst: &RawArray) -> Result<()> {
     let prep = prepare(exec, (dst, "dst"), &[(src, "src")])?;
-    copy_raw(exec, &prep.inputs[0], dst);
+    copy_raw(exec, &prep.inputs()[0], dst);
     Ok(())
 }
 

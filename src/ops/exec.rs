@@ -4,7 +4,8 @@
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::RawArray;
-use crate::framework::iter::Loop;
+use crate::framework::array::MAX_NDIM;
+use crate::framework::iter::{Loop, MAX_OPERANDS};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::{overlap, views, Ctx};
 use crate::kernels;
@@ -37,10 +38,18 @@ impl Exec {
 }
 
 /// Inputs broadcast to the output's shape, with copies of any input that
-/// partially overlaps the output (kept alive in `_temps`).
+/// partially overlaps the output (kept alive in `_temps`, which allocates
+/// only when there is such an input).
 pub(crate) struct Prepared {
-    pub inputs: Vec<RawArray>,
+    inputs: [RawArray; MAX_OPERANDS - 1],
+    n: usize,
     _temps: Vec<Vec<u64>>,
+}
+
+impl Prepared {
+    pub fn inputs(&self) -> &[RawArray] {
+        &self.inputs[..self.n]
+    }
 }
 
 /// Allocates a zeroed 8-byte aligned buffer, reporting failure instead of aborting.
@@ -69,31 +78,36 @@ pub(crate) unsafe fn contiguous_copy(exec: Exec, input: &RawArray, temps: &mut V
 
 /// Checks shapes and the output, broadcasts inputs, copies overlapping ones.
 pub(crate) fn prepare(exec: Exec, (out, out_name): (&RawArray, &str), inputs: &[(&RawArray, &str)]) -> Result<Prepared> {
-    // NumPy's rule: the inputs broadcast together, and to the output's shape.
-    let mut shapes: Vec<&[usize]> = inputs.iter().map(|(a, _)| a.shape()).collect();
-    views::broadcast_shapes(&shapes)?;
-    shapes.push(out.shape());
-    let result = views::broadcast_shapes(&shapes).unwrap_or_default();
-    if result != out.shape() {
+    assert!(inputs.len() < MAX_OPERANDS, "at most {} inputs", MAX_OPERANDS - 1);
+    // NumPy's rule: the inputs broadcast together, and to the output's
+    // shape. Shapes stay on the stack: a small call allocates nothing.
+    let mut shapes: [&[usize]; MAX_OPERANDS] = [&[]; MAX_OPERANDS];
+    for (slot, (a, _)) in shapes.iter_mut().zip(inputs) {
+        *slot = a.shape();
+    }
+    views::broadcast_shape_array(&shapes[..inputs.len()])?;
+    shapes[inputs.len()] = out.shape();
+    let (result, ndim) = views::broadcast_shape_array(&shapes[..=inputs.len()]).unwrap_or(([0; MAX_NDIM], 0));
+    if result[..ndim] != *out.shape() {
         return fail(
             ErrorKind::ShapeMismatch,
             format!(
                 "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
                 shape_str(out.shape()),
-                shape_str(&result)
+                shape_str(&result[..ndim])
             ),
         );
     }
     out.check_writable(out_name)?;
-    let mut prepared = Prepared { inputs: Vec::with_capacity(inputs.len()), _temps: Vec::new() };
-    for (input, _) in inputs {
+    let mut prepared = Prepared { inputs: [*out; MAX_OPERANDS - 1], n: inputs.len(), _temps: Vec::new() };
+    for (slot, (input, _)) in prepared.inputs.iter_mut().zip(inputs) {
         let mut b = views::broadcast_to(input, out.shape())?;
         if overlap::needs_copy(out, &b) {
             // SAFETY: `input` is valid (the callers' contract).
             let tmp = unsafe { contiguous_copy(exec, input, &mut prepared._temps)? };
             b = views::broadcast_to(&tmp, out.shape())?;
         }
-        prepared.inputs.push(b);
+        *slot = b;
     }
     Ok(prepared)
 }
@@ -157,7 +171,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     }
     let prep = prepare(exec, ops[0], &ops[1..])?;
     let mut all = arrays;
-    for (slot, input) in all[1..].iter_mut().zip(&prep.inputs) {
+    for (slot, input) in all[1..].iter_mut().zip(prep.inputs()) {
         *slot = input;
     }
     execute(exec, all, cost, |n, p, s| run(n, p, s, false));

@@ -12,7 +12,7 @@ use super::elementwise::{binary_raw, common_float, unary_raw};
 use super::exec::{contiguous_copy, Exec};
 use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
-use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
+use crate::framework::array::{ArrayView, ArrayViewMut, RawArray, MAX_NDIM};
 use crate::framework::gemm::{self, cache_sizes, GemmEpilogue, Mat};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::{overlap, vecmat, views};
@@ -37,6 +37,13 @@ fn core_mismatch<R>(what: &str, a: &[usize], b: &[usize], k_a: usize, k_b: usize
 /// and a 1-D `b` a column (their dimension is dropped from the result),
 /// and the leading (batch) dimensions broadcast.
 pub fn matmul_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    let (shape, ndim) = matmul_shape_array(a, b)?;
+    Ok(shape[..ndim].to_vec())
+}
+
+/// [`matmul_shape`] on the stack (a small call allocates nothing): the
+/// shape's first `ndim` entries.
+fn matmul_shape_array(a: &[usize], b: &[usize]) -> Result<([usize; MAX_NDIM], usize)> {
     for (i, s) in [a, b].iter().enumerate() {
         if s.is_empty() {
             return fail(
@@ -50,20 +57,26 @@ pub fn matmul_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
     if k_a != k_b {
         return core_mismatch("matmul", a, b, k_a, k_b);
     }
-    let batch = |s: &[usize]| s[..s.len().saturating_sub(2)].to_vec();
-    let mut out = views::broadcast_shapes(&[&batch(a), &batch(b)]).map_err(|_| {
+    fn batch(s: &[usize]) -> &[usize] {
+        &s[..s.len().saturating_sub(2)]
+    }
+    let (mut out, mut ndim) = views::broadcast_shape_array(&[batch(a), batch(b)]).map_err(|_| {
         Error::new(
             ErrorKind::ShapeMismatch,
             format!("matmul: batch dimensions could not be broadcast together with shapes {} {}", shape_str(a), shape_str(b)),
         )
     })?;
-    if a.len() >= 2 {
-        out.push(a[a.len() - 2]);
+    // a's rows, then b's columns (a 1-D operand contributes neither).
+    let rows = (a.len() >= 2).then(|| a[a.len() - 2]);
+    let cols = (b.len() >= 2).then(|| b[b.len() - 1]);
+    for d in [rows, cols].into_iter().flatten() {
+        if ndim == MAX_NDIM {
+            return fail(ErrorKind::ShapeMismatch, format!("matmul: the result would have more than {MAX_NDIM} dimensions"));
+        }
+        out[ndim] = d;
+        ndim += 1;
     }
-    if b.len() >= 2 {
-        out.push(b[b.len() - 1]);
-    }
-    Ok(out)
+    Ok((out, ndim))
 }
 
 /// The kernel one 2-D product goes to.
@@ -432,9 +445,10 @@ pub unsafe fn linear_raw(exec: Exec, x: &RawArray, w: &RawArray, bias: Option<&R
     if k_x != k {
         return core_mismatch("linear", x.shape(), w.shape(), k_x, k);
     }
-    let mut shape = x.shape()[..x.ndim - 1].to_vec();
-    shape.push(n);
-    require_out_shape("linear", out, &shape, x, w)?;
+    let mut shape = [0usize; MAX_NDIM];
+    shape[..x.ndim - 1].copy_from_slice(&x.shape()[..x.ndim - 1]);
+    shape[x.ndim - 1] = n;
+    require_out_shape("linear", out, &shape[..x.ndim], x, w)?;
     if let Some(bias) = bias {
         if bias.shape() != [n] {
             return fail(ErrorKind::ShapeMismatch, format!("linear: bias must have shape ({n},), got {}", shape_str(bias.shape())));
@@ -449,8 +463,8 @@ pub unsafe fn linear_raw(exec: Exec, x: &RawArray, w: &RawArray, bias: Option<&R
 /// The arrays must describe valid memory.
 pub unsafe fn matmul_raw(exec: Exec, a: &RawArray, b: &RawArray, out: &RawArray) -> Result<()> {
     let dtype = common_float(&[(a, "a"), (b, "b"), (out, "out")], "matmul")?;
-    let shape = matmul_shape(a.shape(), b.shape())?;
-    require_out_shape("matmul", out, &shape, a, b)?;
+    let (shape, ndim) = matmul_shape_array(a.shape(), b.shape())?;
+    require_out_shape("matmul", out, &shape[..ndim], a, b)?;
     run_product(exec, dtype, 1.0, a, b, 0.0, out, None, Activation::None)
 }
 
