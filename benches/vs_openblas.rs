@@ -68,23 +68,24 @@ impl ScipyBlas {
             if h.is_null() {
                 return None;
             }
-            macro_rules! sym {
-                ($name:literal) => {{
-                    let p = dlsym(h, concat!($name, "\0").as_ptr().cast());
-                    if p.is_null() {
-                        return None;
-                    }
-                    std::mem::transmute::<*mut c_void, _>(p)
-                }};
-            }
             Some(ScipyBlas {
-                sgemm: sym!("scipy_cblas_sgemm64_"),
-                dgemm: sym!("scipy_cblas_dgemm64_"),
-                set_threads: sym!("scipy_openblas_set_num_threads64_"),
-                config: sym!("scipy_openblas_get_config64_"),
+                sgemm: symbol(h, "scipy_cblas_sgemm64_\0")?,
+                dgemm: symbol(h, "scipy_cblas_dgemm64_\0")?,
+                set_threads: symbol(h, "scipy_openblas_set_num_threads64_\0")?,
+                config: symbol(h, "scipy_openblas_get_config64_\0")?,
             })
         }
     }
+}
+
+/// Symbol `name` (NUL-terminated) of the library `h` as a function pointer
+/// of type `F`.
+///
+/// # Safety
+/// `F` must be a function pointer type matching the symbol's signature.
+unsafe fn symbol<F: Copy>(h: *mut c_void, name: &str) -> Option<F> {
+    let p = dlsym(h, name.as_ptr().cast());
+    (!p.is_null()).then(|| std::mem::transmute_copy::<*mut c_void, F>(&p))
 }
 
 const ROW_MAJOR: c_int = 101;
@@ -96,23 +97,14 @@ impl OpenBlas {
         // transmuted to the signature cblas.h declares for it.
         unsafe {
             let h = ["libopenblas.so.0\0", "libopenblas.so\0"].iter().map(|n| dlopen(n.as_ptr().cast(), 2)).find(|h| !h.is_null())?;
-            macro_rules! sym {
-                ($name:literal) => {{
-                    let p = dlsym(h, concat!($name, "\0").as_ptr().cast());
-                    if p.is_null() {
-                        return None;
-                    }
-                    std::mem::transmute::<*mut c_void, _>(p)
-                }};
-            }
             Some(OpenBlas {
-                sgemm: sym!("cblas_sgemm"),
-                dgemm: sym!("cblas_dgemm"),
-                sgemv: sym!("cblas_sgemv"),
-                sdot: sym!("cblas_sdot"),
-                ddot: sym!("cblas_ddot"),
-                set_threads: sym!("openblas_set_num_threads"),
-                config: sym!("openblas_get_config"),
+                sgemm: symbol(h, "cblas_sgemm\0")?,
+                dgemm: symbol(h, "cblas_dgemm\0")?,
+                sgemv: symbol(h, "cblas_sgemv\0")?,
+                sdot: symbol(h, "cblas_sdot\0")?,
+                ddot: symbol(h, "cblas_ddot\0")?,
+                set_threads: symbol(h, "openblas_set_num_threads\0")?,
+                config: symbol(h, "openblas_get_config\0")?,
             })
         }
     }
