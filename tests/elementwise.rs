@@ -460,6 +460,42 @@ fn large_unary_streams() {
     run!(f64, 2_200_000); // 17.6 MB out
 }
 
+/// Broadcast binary ops whose rows the kernel walks itself (blocks of
+/// rows), with chunk boundaries (32768 elements) falling inside a row, on
+/// every tier, 1 and 2 threads: (3001, 37) + (37,), the bias flipped, and
+/// a column (3001, 1) against a row (1, 37).
+#[test]
+fn broadcast_blocks_match_scalar() {
+    let (m, n) = (3001usize, 37usize);
+    let a: Vec<f32> = (0..m * n).map(|i| (i % 101) as f32 * 0.5).collect();
+    let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.25 - 3.0).collect();
+    let col: Vec<f32> = (0..m).map(|i| i as f32).collect();
+    for e in tiers() {
+        for threads in [1, 2] {
+            let e = exec(e.0.tier, threads);
+            let mut out = vec![0f32; m * n];
+            let av = ArrayView::from_slice(&a, &[m, n]).unwrap();
+            let bv = ArrayView::from_slice(&bias, &[n]).unwrap();
+            e.binary(BinaryOp::Add, &av, &bv, &mut ArrayViewMut::from_slice(&mut out, &[m, n]).unwrap()).unwrap();
+            assert!((0..m * n).all(|i| out[i] == a[i] + bias[i % n]), "{:?} {threads}t bias", e.0.tier);
+            let flipped = ArrayView::from_slice_strided(&bias, n - 1, &[n], &[-1]).unwrap();
+            e.binary(BinaryOp::Subtract, &av, &flipped, &mut ArrayViewMut::from_slice(&mut out, &[m, n]).unwrap()).unwrap();
+            assert!((0..m * n).all(|i| out[i] == a[i] - bias[n - 1 - i % n]), "{:?} {threads}t flipped", e.0.tier);
+            let cv = ArrayView::from_slice(&col, &[m, 1]).unwrap();
+            let rv = ArrayView::from_slice(&bias, &[1, n]).unwrap();
+            e.binary(BinaryOp::Multiply, &cv, &rv, &mut ArrayViewMut::from_slice(&mut out, &[m, n]).unwrap()).unwrap();
+            assert!((0..m * n).all(|i| out[i] == col[i / n] * bias[i % n]), "{:?} {threads}t outer", e.0.tier);
+            // Three dimensions: blocks end at the middle dimension's edge.
+            let (p, q) = (7usize, 428usize); // 7 * 428 * 37 = 110852 elements
+            let x3 = ArrayView::from_slice(&a[..p * q * n], &[p, q, n]).unwrap();
+            let c3 = ArrayView::from_slice(&col[..q], &[q, 1]).unwrap();
+            let mut out3 = vec![0f32; p * q * n];
+            e.binary(BinaryOp::Add, &x3, &c3, &mut ArrayViewMut::from_slice(&mut out3, &[p, q, n]).unwrap()).unwrap();
+            assert!((0..p * q * n).all(|i| out3[i] == a[i] + col[(i / n) % q]), "{:?} {threads}t 3-d", e.0.tier);
+        }
+    }
+}
+
 /// The 16 x 16 in-register transposes against the scalar one, every tier.
 #[test]
 fn transpose16_matches_scalar() {

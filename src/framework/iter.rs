@@ -117,15 +117,33 @@ impl<const K: usize> Loop<K> {
     /// The loop's operands must be valid for the accesses `f` makes.
     #[inline]
     pub unsafe fn for_each_run(&self, range: Range<usize>, mut f: impl FnMut(usize, [*mut u8; K], [isize; K])) {
+        self.for_each_block(range, |b| b.each_row(&mut f));
+    }
+
+    /// Calls `f(block)` for the runs of the linear (C-order) element range
+    /// `range`, grouped: consecutive whole rows of the innermost dimension
+    /// that share the next-outer index form one block (so a kernel that
+    /// walks the rows itself pays one call for a (32, 5) + (5,) broadcast,
+    /// not 32); a partial row is a block of one row.
+    ///
+    /// # Safety
+    /// The loop's operands must be valid for the accesses `f` makes.
+    #[inline]
+    pub unsafe fn for_each_block(&self, range: Range<usize>, mut f: impl FnMut(&Block<K>)) {
         if range.is_empty() {
             return;
         }
         let nd = self.ndim.max(1);
         let inner = if self.ndim == 0 { 1 } else { self.shape[nd - 1] };
-        let mut inner_strides = [0isize; K];
+        let mut block = Block { rows: 1, n: 0, ptrs: self.bases, strides: [0; K], row_bytes: [0; K] };
         if self.ndim > 0 {
             for j in 0..K {
-                inner_strides[j] = self.strides[j][nd - 1];
+                block.strides[j] = self.strides[j][nd - 1];
+            }
+        }
+        if self.ndim > 1 {
+            for j in 0..K {
+                block.row_bytes[j] = self.strides[j][nd - 2] * self.elem_size[j] as isize;
             }
         }
         // Multi-index of range.start.
@@ -137,22 +155,29 @@ impl<const K: usize> Loop<K> {
         }
         let mut pos = range.start;
         while pos < range.end {
-            let mut ptrs = self.bases;
             for j in 0..K {
                 let mut off = 0isize;
                 for k in 0..self.ndim {
                     off += idx[k] as isize * self.strides[j][k];
                 }
-                ptrs[j] = ptrs[j].wrapping_offset(off * self.elem_size[j] as isize);
+                block.ptrs[j] = self.bases[j].wrapping_offset(off * self.elem_size[j] as isize);
             }
             let start_inner = if self.ndim == 0 { 0 } else { idx[nd - 1] };
-            let n = (inner - start_inner).min(range.end - pos);
-            f(n, ptrs, inner_strides);
-            pos += n;
-            // Advance the multi-index past this run.
+            // Whole rows from here, within the range and the next-outer dimension.
+            let rows = if self.ndim > 1 && start_inner == 0 { ((range.end - pos) / inner).min(self.shape[nd - 2] - idx[nd - 2]) } else { 0 };
+            let dim = if rows > 0 {
+                (block.rows, block.n) = (rows, inner);
+                nd - 2
+            } else {
+                (block.rows, block.n) = (1, (inner - start_inner).min(range.end - pos));
+                nd - 1
+            };
+            f(&block);
+            pos += block.rows * block.n;
+            // Advance the multi-index past this block.
             if self.ndim > 0 {
-                idx[nd - 1] += n;
-                let mut k = nd - 1;
+                idx[dim] += if rows > 0 { rows } else { block.n };
+                let mut k = dim;
                 while idx[k] >= self.shape[k] && k > 0 {
                     idx[k] = 0;
                     k -= 1;
@@ -160,6 +185,40 @@ impl<const K: usize> Loop<K> {
                 }
             }
         }
+    }
+}
+
+/// `rows` runs of `n` elements: run r of operand j starts at
+/// `ptrs[j] + r * row_bytes[j]` and steps `strides[j]` elements.
+#[derive(Clone, Copy, Debug)]
+pub struct Block<const K: usize> {
+    pub rows: usize,
+    pub n: usize,
+    pub ptrs: [*mut u8; K],
+    pub strides: [isize; K],
+    pub row_bytes: [isize; K],
+}
+
+impl<const K: usize> Block<K> {
+    /// One run: `n` elements at `ptrs`.
+    pub fn single(n: usize, ptrs: [*mut u8; K], strides: [isize; K]) -> Self {
+        Block { rows: 1, n, ptrs, strides, row_bytes: [0; K] }
+    }
+    /// Calls `f(n, ptrs, strides)` for each row, for a kernel without a
+    /// loop over rows of its own.
+    #[inline]
+    pub fn each_row(&self, mut f: impl FnMut(usize, [*mut u8; K], [isize; K])) {
+        let mut ptrs = self.ptrs;
+        for _ in 0..self.rows {
+            f(self.n, ptrs, self.strides);
+            for j in 0..K {
+                ptrs[j] = ptrs[j].wrapping_offset(self.row_bytes[j]);
+            }
+        }
+    }
+    /// The row strides in elements of size `size` (every operand's).
+    pub fn row_strides(&self, size: usize) -> [isize; K] {
+        self.row_bytes.map(|b| b / size as isize)
     }
 }
 

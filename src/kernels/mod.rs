@@ -40,7 +40,9 @@ pub struct UnaryParams {
 /// contiguous run (outputs far larger than the caches: fence with
 /// [`stream_fence`] after the calls).
 pub type UnaryFn<T> = unsafe fn(usize, *const T, isize, *mut T, isize, &UnaryParams, bool);
-pub type BinaryFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut T, isize);
+/// A binary kernel over `rows` runs of `n` elements, run r of x, y and z
+/// starting `r * row_strides[0 / 1 / 2]` elements after the first.
+pub type BinaryFn<T> = unsafe fn(usize, [isize; 3], usize, *const T, isize, *const T, isize, *mut T, isize);
 pub type CompareFn<T> = unsafe fn(usize, *const T, isize, *const T, isize, *mut u8, isize);
 pub type PredicateFn<T> = unsafe fn(usize, *const T, isize, *mut u8, isize);
 pub type WhereFn<T> = unsafe fn(usize, *const u8, isize, *const T, isize, *const T, isize, *mut T, isize);
@@ -107,8 +109,13 @@ macro_rules! tier_module {
                 generic::unary_run::<S, T, O>(n, x, sx, y, sy, p, stream)
             }
             $(#[target_feature(enable = $feat)])?
-            pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
-                generic::binary_run::<S, T, O, STREAM>(n, x, sx, y, sy, z, sz)
+            #[allow(clippy::too_many_arguments)]
+            pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(rows: usize, row_strides: [isize; 3], n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
+                // The rows in this loop, the run inlined: no call per row.
+                let [rx, ry, rz] = row_strides;
+                for r in 0..rows as isize {
+                    generic::binary_run::<S, T, O, STREAM>(n, x.wrapping_offset(r * rx), sx, y.wrapping_offset(r * ry), sy, z.wrapping_offset(r * rz), sz)
+                }
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn compare<T: KernelReal<S>, O: CompareMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut u8, sz: isize) {

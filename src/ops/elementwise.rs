@@ -4,7 +4,7 @@
 //! ABI calls; the safe API is the methods on [`Exec`] over borrowed views:
 //! `numkern::exec().unary(UnaryOp::Exp, &x, &mut y)`.
 
-use super::exec::{copy_raw, elementwise, prepare, Exec};
+use super::exec::{copy_raw, elementwise, elementwise_blocks, prepare, Exec};
 use crate::dtype::{DType, Element};
 use crate::error::{fail, named, ErrorKind, Result};
 use crate::framework::array::{ArrayView, ArrayViewMut, RawArray};
@@ -109,8 +109,10 @@ pub unsafe fn binary_raw(exec: Exec, op: BinaryOp, a: &RawArray, b: &RawArray, o
     let cost = if op == BinaryOp::Power { 32 } else { 1 };
     with_float!(dtype, T => {
         let (k, k_stream) = (kernels::binary_fn::<T>(exec.0.tier, op, false), kernels::binary_fn::<T>(exec.0.tier, op, true));
-        elementwise(exec, [(out, "out"), (a, "a"), (b, "b")], cost, |n, p, s, stream| {
-            (if stream { k_stream } else { k })(n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0] as *mut T, s[0])
+        elementwise_blocks(exec, [(out, "out"), (a, "a"), (b, "b")], cost, |blk, stream| {
+            let [r0, r1, r2] = blk.row_strides(std::mem::size_of::<T>());
+            let (p, s) = (blk.ptrs, blk.strides);
+            (if stream { k_stream } else { k })(blk.rows, [r1, r2, r0], blk.n, p[1] as *const T, s[1], p[2] as *const T, s[2], p[0] as *mut T, s[0])
         })
     })
 }

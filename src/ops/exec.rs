@@ -5,7 +5,7 @@ use crate::dtype::DType;
 use crate::error::{fail, shape_str, Error, ErrorKind, Result};
 use crate::framework::array::RawArray;
 use crate::framework::array::MAX_NDIM;
-use crate::framework::iter::{Loop, MAX_OPERANDS};
+use crate::framework::iter::{Block, Loop, MAX_OPERANDS};
 use crate::framework::threads::{run_chunks, Shared};
 use crate::framework::{overlap, views, Ctx};
 use crate::kernels;
@@ -77,6 +77,7 @@ pub(crate) unsafe fn contiguous_copy(exec: Exec, input: &RawArray, temps: &mut V
 }
 
 /// Checks shapes and the output, broadcasts inputs, copies overlapping ones.
+#[inline(always)]
 pub(crate) fn prepare(exec: Exec, (out, out_name): (&RawArray, &str), inputs: &[(&RawArray, &str)]) -> Result<Prepared> {
     assert!(inputs.len() < MAX_OPERANDS, "at most {} inputs", MAX_OPERANDS - 1);
     // NumPy's rule: the inputs broadcast together, and to the output's
@@ -151,6 +152,21 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     cost: usize,
     run: impl Fn(usize, [*mut u8; K], [isize; K], bool) + Sync,
 ) -> Result<()> {
+    elementwise_blocks(exec, ops, cost, |b, stream| b.each_row(|n, p, s| run(n, p, s, stream)))
+}
+
+/// [`elementwise`] for kernels that walk a block of rows themselves:
+/// `run(block, stream)` (a broadcast with short rows then pays one call
+/// per block, not one per row).
+///
+/// # Safety
+/// As [`elementwise`].
+pub(crate) unsafe fn elementwise_blocks<const K: usize>(
+    exec: Exec,
+    ops: [(&RawArray, &str); K],
+    cost: usize,
+    run: impl Fn(&Block<K>, bool) + Sync,
+) -> Result<()> {
     let arrays = ops.map(|(a, _)| a);
     if is_contiguous_call(arrays) {
         let total = arrays[0].size();
@@ -162,7 +178,7 @@ pub(crate) unsafe fn elementwise<const K: usize>(
             for (p, size) in ptrs.iter_mut().zip(sizes) {
                 *p = p.wrapping_add(range.start * size);
             }
-            run(range.len(), ptrs, [1; K], stream);
+            run(&Block::single(range.len(), ptrs, [1; K]), stream);
             if stream {
                 kernels::stream_fence(exec.0.tier);
             }
@@ -174,7 +190,13 @@ pub(crate) unsafe fn elementwise<const K: usize>(
     for (slot, input) in all[1..].iter_mut().zip(prep.inputs()) {
         *slot = input;
     }
-    execute(exec, all, cost, |n, p, s| run(n, p, s, false));
+    let lp = Loop::new(all);
+    let total = lp.size();
+    if total == 0 {
+        return Ok(());
+    }
+    let threads = exec.threads_for(total.saturating_mul(cost));
+    run_chunks(total, CHUNK, threads, |range| lp.for_each_block(range, |b| run(b, false)));
     Ok(())
 }
 
