@@ -93,8 +93,9 @@ pub(super) const LN2_LO: f32 = -1.904_654_2e-9;
 pub(super) const G0: f32 = 0.500_010_08;
 pub(super) const G1: f32 = 0.166_668_68;
 
+/// A splat f32 constant.
 #[inline(always)]
-fn k<V: SimdFloat<Scalar = f32>>(c: f32) -> V {
+pub(super) fn k<V: SimdFloat<Scalar = f32>>(c: f32) -> V {
     V::splat(c)
 }
 

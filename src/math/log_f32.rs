@@ -21,7 +21,7 @@
 //!
 //! Constants: `tools/fit_coefficients.py` prints the tables and Q.
 
-use super::fast_f32::{exp_f32, exp_split, pow2_of_key, EXP2_SIXTEENTHS_HI, EXP2_SIXTEENTHS_LO, LN2_HI, LN2_LO, LOG2_E, SHIFTER};
+use super::fast_f32::{exp_f32, exp_split, k, pow2_of_key, EXP2_SIXTEENTHS_HI, EXP2_SIXTEENTHS_LO, LN2_HI, LN2_LO, LOG2_E, SHIFTER};
 use super::two_sum;
 use crate::simd::{low_bits, Simd, SimdFloat};
 
@@ -76,11 +76,6 @@ const LN2_Q16_LO: f32 = 1.428_606_8e-6;
 const LOG_Q: [f32; 4] = [0.199_932_75, -0.250_326_5, 0.333_333_6, -0.499_999_9];
 /// 1.5 * 2^23: adding it rounds to an integer, held in the low mantissa bits.
 const INT_SHIFTER: f32 = 12_582_912.0;
-
-#[inline(always)]
-fn k<V: SimdFloat<Scalar = f32>>(c: f32) -> V {
-    V::splat(c)
-}
 
 /// Whether every lane of `m` is set.
 #[inline(always)]

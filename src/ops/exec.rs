@@ -190,13 +190,7 @@ pub(crate) unsafe fn elementwise_blocks<const K: usize>(
     for (slot, input) in all[1..].iter_mut().zip(prep.inputs()) {
         *slot = input;
     }
-    let lp = Loop::new(all);
-    let total = lp.size();
-    if total == 0 {
-        return Ok(());
-    }
-    let threads = exec.threads_for(total.saturating_mul(cost));
-    run_chunks(total, CHUNK, threads, |range| lp.for_each_block(range, |b| run(b, false)));
+    execute_blocks(exec, all, cost, |b| run(b, false));
     Ok(())
 }
 
@@ -211,13 +205,21 @@ pub(crate) unsafe fn execute<const K: usize>(
     cost: usize,
     run: impl Fn(usize, [*mut u8; K], [isize; K]) + Sync,
 ) {
+    execute_blocks(exec, ops, cost, |b| b.each_row(&run));
+}
+
+/// [`execute`] handing `run` blocks of rows ([`Loop::for_each_block`]).
+///
+/// # Safety
+/// As [`execute`].
+pub(crate) unsafe fn execute_blocks<const K: usize>(exec: Exec, ops: [&RawArray; K], cost: usize, run: impl Fn(&Block<K>) + Sync) {
     let lp = Loop::new(ops);
     let total = lp.size();
     if total == 0 {
         return;
     }
     let threads = exec.threads_for(total.saturating_mul(cost));
-    run_chunks(total, CHUNK, threads, |range| lp.for_each_run(range, &run));
+    run_chunks(total, CHUNK, threads, |range| lp.for_each_block(range, &run));
 }
 
 /// dst = src (cast to dst's dtype), src already of dst's shape.
