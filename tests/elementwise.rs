@@ -496,6 +496,45 @@ fn broadcast_blocks_match_scalar() {
     }
 }
 
+/// Rows shorter than a vector with one operand the same row each time
+/// (the bias add (32,5) + (5,), either side), which the kernel runs as one
+/// flat run with the row repeated: every short length, row counts that
+/// end mid-vector, non-commutative ops both ways round, in place too, on
+/// every tier, f32 and f64, bitwise against the scalar reference.
+#[test]
+fn short_broadcast_rows_match_scalar() {
+    macro_rules! run {
+        ($T:ty, $reference:ident) => {
+            for e in tiers() {
+                for n in 1..=17usize {
+                    for rows in [2usize, 3, 7, 32, 65] {
+                        let x: Vec<$T> = (0..rows * n).map(|i| (i % 23) as $T * 0.75 - 4.0).collect();
+                        let row: Vec<$T> = (0..n).map(|j| j as $T * 0.5 + 1.25).collect();
+                        let (xv, rv) = (ArrayView::from_slice(&x, &[rows, n]).unwrap(), ArrayView::from_slice(&row, &[n]).unwrap());
+                        for op in [BinaryOp::Add, BinaryOp::Subtract, BinaryOp::Divide, BinaryOp::Maximum] {
+                            let tag = |side: &str| format!("{:?} {} {op:?} {rows}x{n} {side}", e.0.tier, stringify!($T));
+                            let mut out = vec![0 as $T; rows * n];
+                            e.binary(op, &xv, &rv, &mut ArrayViewMut::from_slice(&mut out, &[rows, n]).unwrap()).unwrap();
+                            let want: Vec<$T> = (0..rows * n).map(|i| $reference(op, x[i], row[i % n])).collect();
+                            assert!(out.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "{}", tag("row second"));
+                            e.binary(op, &rv, &xv, &mut ArrayViewMut::from_slice(&mut out, &[rows, n]).unwrap()).unwrap();
+                            let want: Vec<$T> = (0..rows * n).map(|i| $reference(op, row[i % n], x[i])).collect();
+                            assert!(out.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "{}", tag("row first"));
+                            // In place: out is x.
+                            let mut inplace = x.clone();
+                            e.binary_inplace(op, &mut ArrayViewMut::from_slice(&mut inplace, &[rows, n]).unwrap(), &rv).unwrap();
+                            let want: Vec<$T> = (0..rows * n).map(|i| $reference(op, x[i], row[i % n])).collect();
+                            assert!(inplace.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "{}", tag("in place"));
+                        }
+                    }
+                }
+            }
+        };
+    }
+    run!(f32, binary_ref_f32);
+    run!(f64, binary_ref_f64);
+}
+
 /// The 16 x 16 in-register transposes against the scalar one, every tier.
 #[test]
 fn transpose16_matches_scalar() {

@@ -12,7 +12,7 @@ use crate::ops::Exec;
 #[no_mangle]
 pub unsafe extern "C" fn numkern_full(out: *const numkern_array, value: f64) -> i32 {
     guard("numkern_full", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         create::fill_raw(Exec::current(), &out, value)
     })
 }
@@ -24,7 +24,7 @@ pub unsafe extern "C" fn numkern_full(out: *const numkern_array, value: f64) -> 
 #[no_mangle]
 pub unsafe extern "C" fn numkern_eye(out: *const numkern_array, k: i64) -> i32 {
     guard("numkern_eye", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         create::eye_raw(Exec::current(), &out, k)
     })
 }
@@ -36,7 +36,7 @@ pub unsafe extern "C" fn numkern_eye(out: *const numkern_array, k: i64) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn numkern_arange(out: *const numkern_array, start: f64, step: f64) -> i32 {
     guard("numkern_arange", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         create::arange_raw(Exec::current(), &out, start, step)
     })
 }
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn numkern_arange(out: *const numkern_array, start: f64, s
 #[no_mangle]
 pub unsafe extern "C" fn numkern_linspace(out: *const numkern_array, start: f64, stop: f64, endpoint: i32) -> i32 {
     guard("numkern_linspace", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         create::linspace_raw(Exec::current(), &out, start, stop, endpoint != 0)
     })
 }
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn numkern_linspace(out: *const numkern_array, start: f64,
 #[no_mangle]
 pub unsafe extern "C" fn numkern_tril(x: *const numkern_array, k: i64, out: *const numkern_array) -> i32 {
     guard("numkern_tril", || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         create::triangle_raw(Exec::current(), &x, &out, k, true)
     })
 }
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn numkern_tril(x: *const numkern_array, k: i64, out: *con
 #[no_mangle]
 pub unsafe extern "C" fn numkern_triu(x: *const numkern_array, k: i64, out: *const numkern_array) -> i32 {
     guard("numkern_triu", || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         create::triangle_raw(Exec::current(), &x, &out, k, false)
     })
 }

@@ -19,7 +19,7 @@ pub const NUMKERN_TAKE_CLIP: i32 = 2;
 #[no_mangle]
 pub unsafe extern "C" fn numkern_take(x: *const numkern_array, indices: *const numkern_array, axis: i64, mode: i32, out: *const numkern_array) -> i32 {
     guard("numkern_take", || {
-        let [x, indices, out] = arrays([(x, "x"), (indices, "indices"), (out, "out")])?;
+        arrays!(let [x, indices, out] = [(x, "x"), (indices, "indices"), (out, "out")]);
         index::take_raw(Exec::current(), &x, &indices, axis, TakeMode::from_code(mode)?, &out)
     })
 }
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn numkern_take(x: *const numkern_array, indices: *const n
 pub unsafe extern "C" fn numkern_gather(x: *const numkern_array, indices: *const numkern_array, n: i64, mode: i32, out: *const numkern_array) -> i32 {
     guard("numkern_gather", || {
         let list = input_list(indices, n, "indices")?;
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         index::gather_raw(Exec::current(), &x, &list, TakeMode::from_code(mode)?, &out)
     })
 }
@@ -44,7 +44,7 @@ pub unsafe extern "C" fn numkern_gather(x: *const numkern_array, indices: *const
 #[no_mangle]
 pub unsafe extern "C" fn numkern_put(values: *const numkern_array, indices: *const numkern_array, axis: i64, mode: i32, out: *const numkern_array) -> i32 {
     guard("numkern_put", || {
-        let [values, indices, out] = arrays([(values, "values"), (indices, "indices"), (out, "out")])?;
+        arrays!(let [values, indices, out] = [(values, "values"), (indices, "indices"), (out, "out")]);
         index::put_raw(Exec::current(), &values, &indices, axis, TakeMode::from_code(mode)?, &out)
     })
 }
@@ -56,7 +56,7 @@ pub unsafe extern "C" fn numkern_put(values: *const numkern_array, indices: *con
 #[no_mangle]
 pub unsafe extern "C" fn numkern_mask_select(x: *const numkern_array, mask: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_mask_select", || {
-        let [x, mask, out] = arrays([(x, "x"), (mask, "mask"), (out, "out")])?;
+        arrays!(let [x, mask, out] = [(x, "x"), (mask, "mask"), (out, "out")]);
         index::mask_select_raw(Exec::current(), &x, &mask, &out)
     })
 }
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn numkern_mask_select(x: *const numkern_array, mask: *con
 #[no_mangle]
 pub unsafe extern "C" fn numkern_compress(mask: *const numkern_array, x: *const numkern_array, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_compress", || {
-        let [mask, x, out] = arrays([(mask, "mask"), (x, "x"), (out, "out")])?;
+        arrays!(let [mask, x, out] = [(mask, "mask"), (x, "x"), (out, "out")]);
         index::compress_raw(Exec::current(), &mask, &x, axis, &out)
     })
 }
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn numkern_compress(mask: *const numkern_array, x: *const 
 #[no_mangle]
 pub unsafe extern "C" fn numkern_nonzero(x: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_nonzero", || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         index::nonzero_raw(&x, &out)
     })
 }

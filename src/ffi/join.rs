@@ -15,7 +15,7 @@ use crate::ops::Exec;
 pub unsafe extern "C" fn numkern_concatenate(inputs: *const numkern_array, n: i64, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_concatenate", || {
         let list = input_list(inputs, n, "inputs")?;
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         join::concatenate_raw(Exec::current(), &list, axis, &out)
     })
 }
@@ -28,7 +28,7 @@ pub unsafe extern "C" fn numkern_concatenate(inputs: *const numkern_array, n: i6
 pub unsafe extern "C" fn numkern_stack(inputs: *const numkern_array, n: i64, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_stack", || {
         let list = input_list(inputs, n, "inputs")?;
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         join::stack_raw(Exec::current(), &list, axis, &out)
     })
 }
@@ -40,7 +40,7 @@ pub unsafe extern "C" fn numkern_stack(inputs: *const numkern_array, n: i64, axi
 #[no_mangle]
 pub unsafe extern "C" fn numkern_split(x: *const numkern_array, axis: i64, indices: *const i64, n: i64, views: *mut numkern_array) -> i32 {
     guard("numkern_split", || {
-        let [x] = arrays([(x, "x")])?;
+        arrays!(let [x] = [(x, "x")]);
         if n < 0 {
             return fail(ErrorKind::InvalidArgument, format!("n = {n} must be at least 0"));
         }

@@ -29,7 +29,7 @@ pub const NUMKERN_ACT_SILU: i32 = 6;
 #[no_mangle]
 pub unsafe extern "C" fn numkern_gemm(alpha: f64, a: *const numkern_array, b: *const numkern_array, beta: f64, out: *const numkern_array) -> i32 {
     guard("numkern_gemm", || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::gemm_raw(Exec::current(), alpha, &a, &b, beta, &out)
     })
 }
@@ -47,7 +47,7 @@ pub unsafe extern "C" fn numkern_linear(
     out: *const numkern_array,
 ) -> i32 {
     guard("numkern_linear", || {
-        let [x, w, out] = arrays([(x, "x"), (w, "w"), (out, "out")])?;
+        arrays!(let [x, w, out] = [(x, "x"), (w, "w"), (out, "out")]);
         let bias = if bias.is_null() { None } else { Some(RawArray::from_desc(bias, "bias")?) };
         let Some(act) = Activation::from_code(act) else {
             return fail(ErrorKind::InvalidArgument, format!("unknown activation code {act} (expected a NUMKERN_ACT_* value)"));
@@ -63,7 +63,7 @@ pub unsafe extern "C" fn numkern_linear(
 #[no_mangle]
 pub unsafe extern "C" fn numkern_matmul(a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_matmul", || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::matmul_raw(Exec::current(), &a, &b, &out)
     })
 }
@@ -90,7 +90,7 @@ pub unsafe extern "C" fn numkern_matmul_shape(
 #[no_mangle]
 pub unsafe extern "C" fn numkern_gemv(alpha: f64, a: *const numkern_array, x: *const numkern_array, beta: f64, y: *const numkern_array) -> i32 {
     guard("numkern_gemv", || {
-        let [a, x, y] = arrays([(a, "a"), (x, "x"), (y, "y")])?;
+        arrays!(let [a, x, y] = [(a, "a"), (x, "x"), (y, "y")]);
         ops::gemv_raw(Exec::current(), alpha, &a, &x, beta, &y)
     })
 }
@@ -102,7 +102,7 @@ pub unsafe extern "C" fn numkern_gemv(alpha: f64, a: *const numkern_array, x: *c
 #[no_mangle]
 pub unsafe extern "C" fn numkern_dot(a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_dot", || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::dot_raw(Exec::current(), &a, &b, &out)
     })
 }
@@ -114,7 +114,7 @@ pub unsafe extern "C" fn numkern_dot(a: *const numkern_array, b: *const numkern_
 #[no_mangle]
 pub unsafe extern "C" fn numkern_axpy(alpha: f64, x: *const numkern_array, y: *const numkern_array) -> i32 {
     guard("numkern_axpy", || {
-        let [x, y] = arrays([(x, "x"), (y, "y")])?;
+        arrays!(let [x, y] = [(x, "x"), (y, "y")]);
         ops::axpy_raw(Exec::current(), alpha, &x, &y)
     })
 }

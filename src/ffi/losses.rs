@@ -25,7 +25,7 @@ unsafe fn optional(d: *const numkern_array, name: &str) -> Result<Option<RawArra
 unsafe fn metric_entry(fname: &str, metric: ErrorMetric, a: *const numkern_array, b: *const numkern_array, axes: *const i64, naxes: i32, out: *const numkern_array) -> i32 {
     guard(fname, || {
         let axes = axes_arg(axes, naxes)?;
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::error_metric_raw(Exec::current(), metric, &a, &b, axes, &out)
     })
 }
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn numkern_cross_entropy(
 ) -> i32 {
     guard("numkern_cross_entropy", || {
         let reduction = LossReduction::from_code(reduction)?;
-        let [logits, labels, out] = arrays([(logits, "logits"), (labels, "labels"), (out, "out")])?;
+        arrays!(let [logits, labels, out] = [(logits, "logits"), (labels, "labels"), (out, "out")]);
         let weights = optional(weights, "weights")?;
         let opts = CrossEntropyOptions { ignore_index, label_smoothing, reduction };
         ops::cross_entropy_raw(Exec::current(), &logits, &labels, axis, weights.as_ref(), opts, &out)
@@ -114,7 +114,7 @@ pub unsafe extern "C" fn numkern_cross_entropy(
 pub unsafe extern "C" fn numkern_binary_cross_entropy_with_logits(logits: *const numkern_array, targets: *const numkern_array, reduction: i32, out: *const numkern_array) -> i32 {
     guard("numkern_binary_cross_entropy_with_logits", || {
         let reduction = LossReduction::from_code(reduction)?;
-        let [z, y, out] = arrays([(logits, "logits"), (targets, "targets"), (out, "out")])?;
+        arrays!(let [z, y, out] = [(logits, "logits"), (targets, "targets"), (out, "out")]);
         ops::bce_with_logits_raw(Exec::current(), &z, &y, reduction, &out)
     })
 }
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn numkern_binary_cross_entropy_with_logits(logits: *const
 #[no_mangle]
 pub unsafe extern "C" fn numkern_accuracy(logits: *const numkern_array, labels: *const numkern_array, axis: i64, out: *const numkern_array) -> i32 {
     guard("numkern_accuracy", || {
-        let [logits, labels, out] = arrays([(logits, "logits"), (labels, "labels"), (out, "out")])?;
+        arrays!(let [logits, labels, out] = [(logits, "logits"), (labels, "labels"), (out, "out")]);
         ops::accuracy_raw(Exec::current(), &logits, &labels, axis, &out)
     })
 }
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn numkern_accuracy(logits: *const numkern_array, labels: 
 pub unsafe extern "C" fn numkern_standardize(x: *const numkern_array, axes: *const i64, naxes: i32, eps: f64, out: *const numkern_array) -> i32 {
     guard("numkern_standardize", || {
         let axes = axes_arg(axes, naxes)?;
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         ops::standardize_raw(Exec::current(), &x, axes, eps, &out)
     })
 }
@@ -163,7 +163,7 @@ pub unsafe extern "C" fn numkern_standardize(x: *const numkern_array, axes: *con
 #[no_mangle]
 pub unsafe extern "C" fn numkern_standardize_with(x: *const numkern_array, mean: *const numkern_array, std: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_standardize_with", || {
-        let [x, mean, std, out] = arrays([(x, "x"), (mean, "mean"), (std, "std"), (out, "out")])?;
+        arrays!(let [x, mean, std, out] = [(x, "x"), (mean, "mean"), (std, "std"), (out, "out")]);
         ops::standardize_with_raw(Exec::current(), &x, &mean, &std, &out)
     })
 }
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn numkern_standardize_with(x: *const numkern_array, mean:
 #[no_mangle]
 pub unsafe extern "C" fn numkern_layer_norm(x: *const numkern_array, naxes: i64, gamma: *const numkern_array, beta: *const numkern_array, eps: f64, out: *const numkern_array) -> i32 {
     guard("numkern_layer_norm", || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         let (gamma, beta) = (optional(gamma, "gamma")?, optional(beta, "beta")?);
         ops::row_norm_raw(Exec::current(), RowNorm::Layer, &x, naxes, gamma.as_ref(), beta.as_ref(), eps, &out)
     })
@@ -193,7 +193,7 @@ pub unsafe extern "C" fn numkern_layer_norm(x: *const numkern_array, naxes: i64,
 #[no_mangle]
 pub unsafe extern "C" fn numkern_rms_norm(x: *const numkern_array, naxes: i64, gamma: *const numkern_array, eps: f64, out: *const numkern_array) -> i32 {
     guard("numkern_rms_norm", || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         let gamma = optional(gamma, "gamma")?;
         ops::row_norm_raw(Exec::current(), RowNorm::Rms, &x, naxes, gamma.as_ref(), None, eps, &out)
     })

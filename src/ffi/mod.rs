@@ -54,17 +54,27 @@ pub(crate) fn guard(fname: &str, body: impl FnOnce() -> Result<()>) -> i32 {
     }
 }
 
-/// Converts the named descriptors, validating each in full. Inlined, so the
-/// arrays are built in the caller's frame (moving the ~450-byte result
-/// through a `memmove` was 15% of a small call).
+/// Reads the named descriptors, validating each in full, into arrays in
+/// the caller's frame, and binds the names to them (`&RawArray`):
+/// `arrays!(let [x, out] = [(x, "x"), (out, "out")]);` returns the first
+/// error. In place: arrays returned by value were moved through `memmove`
+/// and unaligned copies that stalled store forwarding.
+macro_rules! arrays {
+    (let [$($name:ident),+] = [$(($desc:expr, $label:literal)),+]) => {
+        let mut slots = [$crate::framework::array::RawArray::EMPTY; { [$($label),+].len() }];
+        $crate::ffi::read_arrays(&mut slots, [$(($desc, $label)),+])?;
+        let [$($name),+] = &slots;
+    };
+}
+pub(crate) use arrays;
+
+/// The body of [`arrays!`].
 #[inline(always)]
-unsafe fn arrays<const N: usize>(descs: [(*const numkern_array, &str); N]) -> Result<[RawArray; N]> {
-    let empty = RawArray { data: std::ptr::null_mut(), dtype: crate::DType::U8, ndim: 1, shape: [0; 8], strides: [0; 8] };
-    let mut out = [empty; N];
-    for (slot, (d, name)) in out.iter_mut().zip(descs) {
-        *slot = RawArray::from_desc(d, name)?;
+pub(crate) unsafe fn read_arrays<const N: usize>(slots: &mut [RawArray; N], descs: [(*const numkern_array, &str); N]) -> Result<()> {
+    for (slot, (d, name)) in slots.iter_mut().zip(descs) {
+        RawArray::read_desc(d, name, slot)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `n` descriptors at `inputs`, each validated, named `{name}[i]` in errors.
@@ -80,35 +90,35 @@ pub(crate) unsafe fn input_list(inputs: *const numkern_array, n: i64, name: &str
 
 unsafe fn unary_entry(fname: &str, op: UnaryOp, a: f64, b: f64, x: *const numkern_array, out: *const numkern_array) -> i32 {
     guard(fname, || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         ops::unary_raw(Exec::current(), op, UnaryParams { a, b }, &x, &out)
     })
 }
 
 unsafe fn binary_entry(fname: &str, op: BinaryOp, a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard(fname, || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::binary_raw(Exec::current(), op, &a, &b, &out)
     })
 }
 
 unsafe fn compare_entry(fname: &str, op: CompareOp, a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard(fname, || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::compare_raw(Exec::current(), op, &a, &b, &out)
     })
 }
 
 unsafe fn predicate_entry(fname: &str, op: PredicateOp, x: *const numkern_array, out: *const numkern_array) -> i32 {
     guard(fname, || {
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         ops::predicate_raw(Exec::current(), op, &x, &out)
     })
 }
 
 unsafe fn logical_entry(fname: &str, op: LogicalOp, a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard(fname, || {
-        let [a, b, out] = arrays([(a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [a, b, out] = [(a, "a"), (b, "b"), (out, "out")]);
         ops::logical_raw(Exec::current(), op, &a, &b, &out)
     })
 }
@@ -452,7 +462,7 @@ pub unsafe extern "C" fn numkern_logical_xor(a: *const numkern_array, b: *const 
 #[no_mangle]
 pub unsafe extern "C" fn numkern_logical_not(a: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_logical_not", || {
-        let [a, out] = arrays([(a, "a"), (out, "out")])?;
+        arrays!(let [a, out] = [(a, "a"), (out, "out")]);
         ops::logical_not_raw(Exec::current(), &a, &out)
     })
 }
@@ -464,7 +474,7 @@ pub unsafe extern "C" fn numkern_logical_not(a: *const numkern_array, out: *cons
 #[no_mangle]
 pub unsafe extern "C" fn numkern_where(mask: *const numkern_array, a: *const numkern_array, b: *const numkern_array, out: *const numkern_array) -> i32 {
     guard("numkern_where", || {
-        let [mask, a, b, out] = arrays([(mask, "mask"), (a, "a"), (b, "b"), (out, "out")])?;
+        arrays!(let [mask, a, b, out] = [(mask, "mask"), (a, "a"), (b, "b"), (out, "out")]);
         ops::where_raw(Exec::current(), &mask, &a, &b, &out)
     })
 }
@@ -476,7 +486,7 @@ pub unsafe extern "C" fn numkern_where(mask: *const numkern_array, a: *const num
 #[no_mangle]
 pub unsafe extern "C" fn numkern_copy(src: *const numkern_array, dst: *const numkern_array) -> i32 {
     guard("numkern_copy", || {
-        let [src, dst] = arrays([(src, "src"), (dst, "dst")])?;
+        arrays!(let [src, dst] = [(src, "src"), (dst, "dst")]);
         ops::copy_into_raw(Exec::current(), &src, &dst)
     })
 }

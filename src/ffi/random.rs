@@ -18,7 +18,7 @@ use crate::random::{self, Stream};
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_uniform(out: *const numkern_array, seed: u64, stream: u64, offset: u64, low: f64, high: f64) -> i32 {
     guard("numkern_random_uniform", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         random::uniform_raw(Exec::current(), &out, Stream::new(seed, stream), offset, low, high)
     })
 }
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn numkern_random_uniform(out: *const numkern_array, seed:
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_normal(out: *const numkern_array, seed: u64, stream: u64, offset: u64, mean: f64, std: f64) -> i32 {
     guard("numkern_random_normal", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         random::normal_raw(Exec::current(), &out, Stream::new(seed, stream), offset, mean, std)
     })
 }
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn numkern_random_normal(out: *const numkern_array, seed: 
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_integers(out: *const numkern_array, seed: u64, stream: u64, offset: u64, low: i64, high: i64) -> i32 {
     guard("numkern_random_integers", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         random::integers_raw(Exec::current(), &out, Stream::new(seed, stream), offset, low, high)
     })
 }
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn numkern_random_integers(out: *const numkern_array, seed
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_bernoulli(out: *const numkern_array, seed: u64, stream: u64, offset: u64, p: f64) -> i32 {
     guard("numkern_random_bernoulli", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         random::bernoulli_raw(Exec::current(), &out, Stream::new(seed, stream), offset, p)
     })
 }
@@ -66,7 +66,7 @@ pub unsafe extern "C" fn numkern_random_bernoulli(out: *const numkern_array, see
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_permutation(out: *const numkern_array, seed: u64, stream: u64) -> i32 {
     guard("numkern_random_permutation", || {
-        let [out] = arrays([(out, "out")])?;
+        arrays!(let [out] = [(out, "out")]);
         random::permutation_raw(Exec::current(), &out, Stream::new(seed, stream))
     })
 }
@@ -78,7 +78,7 @@ pub unsafe extern "C" fn numkern_random_permutation(out: *const numkern_array, s
 #[no_mangle]
 pub unsafe extern "C" fn numkern_random_shuffle(x: *const numkern_array, axis: i64, seed: u64, stream: u64) -> i32 {
     guard("numkern_random_shuffle", || {
-        let [x] = arrays([(x, "x")])?;
+        arrays!(let [x] = [(x, "x")]);
         random::shuffle_raw(&x, axis, Stream::new(seed, stream))
     })
 }

@@ -19,7 +19,7 @@ pub(super) unsafe fn axes_arg<'a>(axes: *const i64, naxes: i32) -> Result<Option
 unsafe fn reduce_entry(fname: &str, op: Reduction, x: *const numkern_array, axes: *const i64, naxes: i32, out: *const numkern_array) -> i32 {
     guard(fname, || {
         let axes = axes_arg(axes, naxes)?;
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         ops::reduce_raw(Exec::current(), op, &x, axes, &out)
     })
 }
@@ -349,7 +349,7 @@ unsafe fn softmax_entry(fname: &str, x: *const numkern_array, axis: i64, out: *c
             return fail(ErrorKind::InvalidArgument, format!("argument `flags`: unknown bits {:#x}", flags & !NUMKERN_MASKED_ROWS_ZERO));
         }
         let masked = if flags & NUMKERN_MASKED_ROWS_ZERO != 0 { MaskedRows::Zero } else { MaskedRows::Nan };
-        let [x, out] = arrays([(x, "x"), (out, "out")])?;
+        arrays!(let [x, out] = [(x, "x"), (out, "out")]);
         ops::softmax_raw(Exec::current(), &x, axis, &out, log, masked)
     })
 }

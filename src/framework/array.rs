@@ -45,6 +45,11 @@ unsafe impl Send for RawArray {}
 unsafe impl Sync for RawArray {}
 
 impl RawArray {
+    /// A placeholder for slots about to be written: all bytes zero (a 0-d
+    /// f32 at null, never dereferenced), so filling slots with it is a few
+    /// vector stores, not a copy of an array.
+    pub const EMPTY: RawArray = RawArray { data: std::ptr::null_mut(), dtype: DType::F32, ndim: 0, shape: [0; MAX_NDIM], strides: [0; MAX_NDIM] };
+
     pub fn shape(&self) -> &[usize] {
         &self.shape[..self.ndim]
     }
@@ -192,6 +197,19 @@ impl RawArray {
     /// `desc` must be null or point to a readable `numkern_array`.
     #[inline]
     pub unsafe fn from_desc(desc: *const numkern_array, arg: &str) -> Result<RawArray> {
+        let mut a = RawArray::EMPTY;
+        RawArray::read_desc(desc, arg, &mut a)?;
+        Ok(a)
+    }
+
+    /// [`from_desc`](Self::from_desc) into `slot`, in place: an array moved
+    /// out of a `Result` was copied in unaligned pieces that stalled store
+    /// forwarding, a tenth of a small call. On error `slot` holds garbage.
+    ///
+    /// # Safety
+    /// As `from_desc`.
+    #[inline]
+    pub unsafe fn read_desc(desc: *const numkern_array, arg: &str, slot: &mut RawArray) -> Result<()> {
         if desc.is_null() {
             return fail(ErrorKind::NullPointer, format!("argument `{arg}` is a null pointer"));
         }
@@ -202,26 +220,27 @@ impl RawArray {
                 format!("argument `{arg}`: ndim {} is out of range 0..={MAX_NDIM}", d.ndim),
             );
         }
-        let dtype = DType::from_code(d.dtype).map_err(|mut e| {
+        slot.dtype = DType::from_code(d.dtype).map_err(|mut e| {
             e.message = format!("argument `{arg}`: {}", e.message);
             e
         })?;
-        let ndim = d.ndim as usize;
-        let mut shape = [0usize; MAX_NDIM];
-        let mut strides = [0isize; MAX_NDIM];
-        for k in 0..ndim {
+        slot.data = d.data as *mut u8;
+        slot.ndim = d.ndim as usize;
+        slot.shape = [0; MAX_NDIM];
+        slot.strides = [0; MAX_NDIM];
+        for k in 0..slot.ndim {
             if d.shape[k] < 0 {
                 return fail(
                     ErrorKind::BadDescriptor,
                     format!("argument `{arg}`: negative dimensions are not allowed (shape[{k}] = {})", d.shape[k]),
                 );
             }
-            shape[k] = d.shape[k] as usize;
-            strides[k] = isize::try_from(d.strides[k]).map_err(|_| {
+            slot.shape[k] = d.shape[k] as usize;
+            slot.strides[k] = isize::try_from(d.strides[k]).map_err(|_| {
                 crate::error::Error::new(ErrorKind::BadDescriptor, format!("argument `{arg}`: stride overflows"))
             })?;
         }
-        RawArray::new(d.data as *mut u8, dtype, &shape[..ndim], &strides[..ndim], arg)
+        slot.validate(arg)
     }
 
     /// The C descriptor of this array.

@@ -28,6 +28,7 @@ unsafe impl<const K: usize> Sync for Loop<K> {}
 
 impl<const K: usize> Loop<K> {
     /// Builds the coalesced loop. All operands must have the same shape.
+    #[inline(always)] // built in the caller's frame, not returned through memcpy
     pub fn new(ops: [&RawArray; K]) -> Self {
         let out = ops[0];
         let mut lp = Loop {

@@ -187,6 +187,42 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: 
     }
 }
 
+/// z = flat op row (or row op flat with `ROW_FIRST`) over `total` elements,
+/// `row` (n < LANES elements) repeated along the contiguous `flat`: the
+/// repeated row is laid out once in a buffer of n + LANES, and the vector
+/// at flat offset i reads it from phase i mod n.
+#[inline(always)]
+pub unsafe fn binary_periodic<S: Simd, T: KernelReal<S>, O: BinaryMap, const ROW_FIRST: bool>(
+    total: usize,
+    flat: *const T,
+    row: *const T,
+    n: usize,
+    z: *mut T,
+) {
+    let l = T::V::LANES;
+    let f = |u: T::V, r: T::V| if ROW_FIRST { O::apply::<S, T>(r, u) } else { O::apply::<S, T>(u, r) };
+    let mut pattern = [T::from_f64(0.0); 2 * MAX_LANES];
+    let mut k = 0; // j mod n, without a division per element
+    for slot in pattern.iter_mut().take(n + l) {
+        *slot = *row.add(k);
+        k = if k + 1 == n { 0 } else { k + 1 };
+    }
+    let step = l % n;
+    let (mut i, mut phase) = (0, 0);
+    while i + l <= total {
+        f(T::V::load(flat.add(i)), T::V::load(pattern.as_ptr().add(phase))).store(z.add(i));
+        i += l;
+        phase += step;
+        if phase >= n {
+            phase -= n;
+        }
+    }
+    if i < total {
+        let m = total - i;
+        f(T::V::load_partial(flat.add(i), m), T::V::load_partial(pattern.as_ptr().add(phase), m)).store_partial(z.add(i), m);
+    }
+}
+
 /// out = (x op y) as 0/1 bytes.
 #[inline(always)]
 pub unsafe fn compare_run<S: Simd, T: KernelReal<S>, O: CompareMap>(
