@@ -11,7 +11,6 @@ use common::Rng;
 use numkern::dtype::{NUMKERN_F32, NUMKERN_F64, NUMKERN_I32, NUMKERN_I64};
 use numkern::error::{NUMKERN_ERR_AXIS, NUMKERN_ERR_DTYPE, NUMKERN_ERR_INVALID_ARGUMENT, NUMKERN_ERR_SHAPE_MISMATCH, NUMKERN_OK};
 use numkern::ffi::*;
-use numkern::framework::array::numkern_array;
 use numkern::ops::{CrossEntropyOptions, ErrorMetric, Exec, LossReduction, RowNorm};
 use numkern::{ArrayView, ArrayViewMut, Element};
 use proptest::prelude::*;
