@@ -9,7 +9,8 @@ use numkern::framework::array::numkern_array;
 use proptest::prelude::*;
 
 mod common;
-use common::on_every_tier;
+use common::{c_desc, on_every_tier};
+use numkern::dtype::NUMKERN_F64;
 
 /// A descriptor over `buf` (f64) with the given shape and element strides.
 fn view(buf: &mut [f64], offset: usize, shape: &[usize], strides: &[i64]) -> numkern_array {
@@ -96,6 +97,38 @@ proptest! {
             }
         });
     }
+}
+
+/// tril/triu of empty arrays with huge extents return at once (the fuzzer
+/// found (2^40, 2^20, 0)-like shapes walking every row of every batch), and
+/// a diagonal offset at the ends of i64 does not overflow.
+#[test]
+fn triangles_of_empty_arrays_and_extreme_offsets() {
+    // On a thread, so a regression fails after 20 s instead of hanging.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0f64; 4];
+        for shape in [[1i64 << 40, 1 << 20, 0], [0, 1 << 40, 1 << 20], [1 << 20, 1 << 40, 0]] {
+            let d = c_desc(buf.as_mut_ptr() as *mut u8, NUMKERN_F64, &shape);
+            let status = unsafe { [numkern_triu(&d, 0, &d), numkern_tril(&d, -3, &d)] };
+            done.send((shape, status)).unwrap();
+        }
+    });
+    for _ in 0..3 {
+        let (shape, status) = finished.recv_timeout(std::time::Duration::from_secs(20)).expect("tril/triu of an empty array still running after 20 s");
+        assert_eq!(status, [NUMKERN_OK; 2], "{shape:?}");
+    }
+    let mut m = [1f64, 2.0, 3.0, 4.0];
+    let d = c_desc(m.as_mut_ptr() as *mut u8, NUMKERN_F64, &[2, 2]);
+    assert_eq!(unsafe { numkern_triu(&d, i64::MAX, &d) }, NUMKERN_OK);
+    assert_eq!(m, [0.0; 4]);
+    let mut m = [1f64, 2.0, 3.0, 4.0];
+    assert_eq!(unsafe { numkern_tril(&c_desc(m.as_mut_ptr() as *mut u8, NUMKERN_F64, &[2, 2]), i64::MIN, &c_desc(m.as_mut_ptr() as *mut u8, NUMKERN_F64, &[2, 2])) }, NUMKERN_OK);
+    assert_eq!(m, [0.0; 4]);
+    let mut m = [1f64, 2.0, 3.0, 4.0];
+    let d = c_desc(m.as_mut_ptr() as *mut u8, NUMKERN_F64, &[2, 2]);
+    assert_eq!(unsafe { numkern_tril(&d, i64::MAX, &d) }, NUMKERN_OK);
+    assert_eq!(m, [1.0, 2.0, 3.0, 4.0]);
 }
 
 #[test]

@@ -158,6 +158,11 @@ pub unsafe fn triangle_raw(exec: Exec, x: &RawArray, out: &RawArray, k: i64, low
         return fail(ErrorKind::Dtype, format!("x is {} and out is {}", x.dtype.name(), out.dtype.name()));
     }
     copy_into_raw(exec, x, out)?;
+    if out.size() == 0 {
+        // Nothing to clear, and the loops below would walk the extents of
+        // an empty array (valid at any size: (2^40, 2^20, 0) ran for hours).
+        return Ok(());
+    }
     let nd = out.ndim;
     let (rows, cols) = (out.shape[nd - 2], out.shape[nd - 1]);
     let item = out.dtype.size() as isize;
@@ -170,8 +175,8 @@ pub unsafe fn triangle_raw(exec: Exec, x: &RawArray, out: &RawArray, k: i64, low
         }
         for i in 0..rows {
             // Columns to clear in row i: j > i + k (tril) or j < i + k (triu).
-            let edge = i as i64 + k;
-            let (first, last) = if lower { ((edge + 1).max(0), cols as i64) } else { (0, edge.min(cols as i64)) };
+            let edge = (i as i64).saturating_add(k);
+            let (first, last) = if lower { (edge.saturating_add(1).max(0), cols as i64) } else { (0, edge.min(cols as i64)) };
             if first >= last {
                 continue;
             }
