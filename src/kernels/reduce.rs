@@ -244,6 +244,12 @@ const OUTER_STREAMS: usize = 16;
 /// dependency chains).
 const OUTER_UNROLL: usize = 4;
 
+/// How far ahead along each row the outer sum prefetches: sixteen streams
+/// are more than the hardware prefetchers follow. Zen 5, f32 sum along
+/// axis 0 of 60000x784 (MNIST's shape): 11.5 -> 7.3 ms; 4096x4096 and
+/// L2-sized inputs unchanged within the noise.
+const OUTER_PREFETCH_BYTES: usize = 1024;
+
 /// [`sum_block`] down each of `width <= OUTER_WIDTH` contiguous columns at
 /// once (an "outer" reduction: the reduced axis strided by `s`, the kept
 /// one contiguous): `out[j]` is the sum_block of `map(x[r*s + j], a_j)`
@@ -284,6 +290,7 @@ unsafe fn sum_outer_in<S: Simd, E: DotLoad<S>, M: SumMap>(rows: usize, x: *const
         let mut r = k;
         while r < rows {
             let row = x.offset(r as isize * s).add(v0 * l);
+            S::prefetch(row.wrapping_add(OUTER_PREFETCH_BYTES / core::mem::size_of::<E>()));
             for u in 0..G {
                 let p = row.add(u * l);
                 acc[u] = acc[u].add(M::vec(if m == l { E::load(p) } else { E::load_lanes(p, 0, m) }, av[u]));
