@@ -187,6 +187,40 @@ pub unsafe fn binary_run<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: 
     }
 }
 
+/// [`binary_run`] over `rows` runs, run r of x, y and z at `r * row_strides`
+/// (the block contract of `BinaryFn`), the rows in this loop: no call per row.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn binary_rows<S: Simd, T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(
+    rows: usize,
+    row_strides: [isize; 3],
+    n: usize,
+    x: *const T,
+    sx: isize,
+    y: *const T,
+    sy: isize,
+    z: *mut T,
+    sz: isize,
+) {
+    let [rx, ry, rz] = row_strides;
+    // Rows shorter than a vector, x (or y) and z contiguous across them,
+    // the other operand the same row each time (the bias add (32,5) +
+    // (5,)): one flat run with that row repeated, full vectors instead of
+    // a masked one per row.
+    let ni = n as isize;
+    if n < T::V::LANES && rows > 1 && sx == 1 && sy == 1 && sz == 1 && rz == ni {
+        if rx == ni && ry == 0 {
+            return binary_periodic::<S, T, O, false>(rows * n, x, y, n, z);
+        }
+        if rx == 0 && ry == ni {
+            return binary_periodic::<S, T, O, true>(rows * n, y, x, n, z);
+        }
+    }
+    for r in 0..rows as isize {
+        binary_run::<S, T, O, STREAM>(n, x.wrapping_offset(r * rx), sx, y.wrapping_offset(r * ry), sy, z.wrapping_offset(r * rz), sz)
+    }
+}
+
 /// z = flat op row (or row op flat with `ROW_FIRST`) over `total` elements,
 /// `row` (n < LANES elements) repeated along the contiguous `flat`: the
 /// repeated row is laid out once in a buffer of n + LANES, and the vector

@@ -111,24 +111,7 @@ macro_rules! tier_module {
             $(#[target_feature(enable = $feat)])?
             #[allow(clippy::too_many_arguments)]
             pub unsafe fn binary<T: KernelReal<S>, O: BinaryMap, const STREAM: bool>(rows: usize, row_strides: [isize; 3], n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut T, sz: isize) {
-                // The rows in this loop, the run inlined: no call per row.
-                let [rx, ry, rz] = row_strides;
-                // Rows shorter than a vector, x (or y) and z contiguous
-                // across them, the other operand the same row each time
-                // (the bias add (32,5) + (5,)): one flat run with that row
-                // repeated, full vectors instead of a masked one per row.
-                let ni = n as isize;
-                if n < <T::V as crate::simd::SimdFloat>::LANES && rows > 1 && sx == 1 && sy == 1 && sz == 1 && rz == ni {
-                    if rx == ni && ry == 0 {
-                        return generic::binary_periodic::<S, T, O, false>(rows * n, x, y, n, z);
-                    }
-                    if rx == 0 && ry == ni {
-                        return generic::binary_periodic::<S, T, O, true>(rows * n, y, x, n, z);
-                    }
-                }
-                for r in 0..rows as isize {
-                    generic::binary_run::<S, T, O, STREAM>(n, x.wrapping_offset(r * rx), sx, y.wrapping_offset(r * ry), sy, z.wrapping_offset(r * rz), sz)
-                }
+                generic::binary_rows::<S, T, O, STREAM>(rows, row_strides, n, x, sx, y, sy, z, sz)
             }
             $(#[target_feature(enable = $feat)])?
             pub unsafe fn compare<T: KernelReal<S>, O: CompareMap>(n: usize, x: *const T, sx: isize, y: *const T, sy: isize, z: *mut u8, sz: isize) {

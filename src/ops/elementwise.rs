@@ -187,7 +187,7 @@ pub unsafe fn logical_not_raw(exec: Exec, a: &RawArray, out: &RawArray) -> Resul
 /// # Safety
 /// As [`unary_raw`].
 pub unsafe fn copy_into_raw(exec: Exec, src: &RawArray, dst: &RawArray) -> Result<()> {
-    let (mut slot, mut temps) = ([*src], Vec::new());
+    let (mut slot, mut temps) = ([RawArray::EMPTY], Vec::new());
     prepare(exec, (dst, "dst"), &[(src, "src")], &mut slot, &mut temps)?;
     copy_raw(exec, &slot[0], dst);
     Ok(())
